@@ -1,0 +1,5 @@
+"""The arena register."""
+
+from app.arenas.views import bp
+
+__all__ = ["bp"]

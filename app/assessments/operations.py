@@ -1,0 +1,144 @@
+"""Operations on assessments: the only code that changes them.
+
+Each operation checks, changes, writes the audit row and flushes. None of them commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app import audit
+from app.clock import now
+from app.errors import ConflictError, NotPermitted, ValidationFailed
+from app.extensions import db
+from app.models import Assessment, Recommendation
+from workflows.assessment import ASSESSMENT_WORKFLOW, can_edit_answers, is_contact
+from workflows.engine import TransitionNotAllowed
+
+# Timestamps and "by" columns set when a transition is taken.
+_STAMPS: dict[str, tuple[str | None, str | None]] = {
+    "submit": ("submitted_at", None),
+    "submit_for_review": ("submitted_at", None),
+    "sign_off": ("signed_off_at", "signed_off_by_id"),
+    "send_back": ("returned_at", None),
+    "return_for_changes": ("returned_at", None),
+    "approve": ("approved_at", "approved_by_id"),
+    "confirm_recommendation": ("decided_at", "decided_by_id"),
+    "record_decision": ("decided_at", "decided_by_id"),
+}
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """Everything a contact can write on the form."""
+
+    answers: dict[str, dict[str, Any]]
+    yearly_cost: int | None
+    recommendation: Recommendation | None
+    recommendation_reason: str
+
+
+def _snapshot(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "answers": assessment.answers or {},
+        "yearly_cost": assessment.yearly_cost,
+        "recommendation": assessment.recommendation.value if assessment.recommendation else None,
+        "recommendation_reason": assessment.recommendation_reason,
+    }
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Names of the answers that differ between two snapshots (for the audit trail)."""
+    names = []
+    for key in ("yearly_cost", "recommendation", "recommendation_reason"):
+        if before.get(key) != after.get(key):
+            names.append(key)
+    old, new = before.get("answers") or {}, after.get("answers") or {}
+    names += sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    return names
+
+
+def save_answers(
+    assessment: Assessment, actor: Any, data: AnswerInput, expected_version: int
+) -> list[str]:
+    """Store the contact's answers as a draft; refuse a stale version. Returns what changed."""
+    if not can_edit_answers(assessment, actor):
+        if not is_contact(assessment, actor):
+            raise NotPermitted("only the assessment's contact may edit its answers")
+        raise TransitionNotAllowed("save", ["answers can not be edited in this state"])
+    if expected_version != assessment.version:
+        raise ConflictError(assessment.version, expected_version)
+    keys = {c.key for c in assessment.cycle.criteria_set.criteria}
+    unknown = set(data.answers) - keys
+    if unknown:
+        raise ValidationFailed({k: "unknown criterion" for k in sorted(unknown)})
+    if data.yearly_cost is not None and data.yearly_cost < 0:
+        raise ValidationFailed({"yearly_cost": "negative"})
+    before = _snapshot(assessment)
+    assessment.answers = {k: dict(v) for k, v in data.answers.items()}
+    assessment.yearly_cost = data.yearly_cost
+    assessment.recommendation = data.recommendation
+    assessment.recommendation_reason = data.recommendation_reason.strip()
+    changes = changed_fields(before, _snapshot(assessment))
+    if changes:
+        assessment.updated_at = now()
+        assessment.updated_by_id = actor.id
+        audit.record(actor, "assessment", assessment.id, "answers_saved",
+                     from_state=assessment.state, to_state=assessment.state, fields=changes)
+    db.session.flush()
+    return changes
+
+
+def transition_assessment(
+    assessment: Assessment, actor: Any, name: str, comment: str = ""
+) -> None:
+    """Take the workflow transition `name`; raises TransitionNotAllowed / IncompleteError."""
+    transition = ASSESSMENT_WORKFLOW.get(name)
+    comment = (comment or "").strip()
+    if transition.needs_comment and not comment:
+        raise ValidationFailed({"comment": "required"})
+    source, target = ASSESSMENT_WORKFLOW.apply(name, assessment, actor)
+    at_column, by_column = _STAMPS.get(name, (None, None))
+    if at_column:
+        setattr(assessment, at_column, now())
+    if by_column:
+        setattr(assessment, by_column, actor.id)
+    if transition.needs_comment:
+        assessment.review_comment = comment
+    assessment.updated_at = now()
+    assessment.updated_by_id = getattr(actor, "id", None)
+    details = {"comment": comment} if comment else {}
+    audit.record(actor, "assessment", assessment.id, name, from_state=source,
+                 to_state=target, **details)
+    db.session.flush()
+
+
+def submit_assessment(assessment: Assessment, actor: Any) -> None:
+    """The contact hands in the assessment (to the byråd, or straight to the office)."""
+    name = "submit" if assessment.sign_off_required else "submit_for_review"
+    transition_assessment(assessment, actor, name)
+
+
+def sign_off_assessment(assessment: Assessment, actor: Any) -> None:
+    """The byråd (or delegate) endorses the assessment for the council office."""
+    transition_assessment(assessment, actor, "sign_off")
+
+
+def return_assessment(assessment: Assessment, actor: Any, comment: str) -> None:
+    """Send the assessment back to the contact with a comment (byråd or council office)."""
+    name = "send_back" if assessment.state.value == "submitted" else "return_for_changes"
+    transition_assessment(assessment, actor, name, comment)
+
+
+def approve_assessment(assessment: Assessment, actor: Any) -> None:
+    """The council office accepts the assessment."""
+    transition_assessment(assessment, actor, "approve")
+
+
+def confirm_recommendation(assessment: Assessment, actor: Any) -> None:
+    """Settle an approved assessment without the council: the recommendation stands."""
+    transition_assessment(assessment, actor, "confirm_recommendation")
+    assessment.routed_to_council = False
+    assessment.decision_outcome = assessment.recommendation
+    db.session.flush()

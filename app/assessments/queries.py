@@ -1,0 +1,74 @@
+"""Read-only queries for the assessment pages (each a fixed number of SQL statements)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Arena, Assessment, AuditEvent, Cycle, CycleStatus, arena_portfolios
+from workflows.assessment import AssessmentState
+
+ACTIVE_CYCLE_STATES = (CycleStatus.OPEN, CycleStatus.IN_REVIEW, CycleStatus.AWAITING_DECISION)
+
+
+def _in_portfolios(portfolio_ids):
+    return Assessment.arena_id.in_(
+        sa.select(arena_portfolios.c.arena_id).where(
+            arena_portfolios.c.portfolio_id.in_(list(portfolio_ids))
+        )
+    )
+
+
+def assessments_for_contact(user) -> list[Assessment]:
+    """The user's assessments in active cycles: assigned to them, or to their portfolios."""
+    mine = sa.or_(
+        Assessment.contact_id == user.id,
+        sa.and_(Assessment.contact_id.is_(None), _in_portfolios(user.portfolio_ids)),
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .join(Assessment.cycle)
+            .join(Assessment.arena)
+            .where(mine, Cycle.status.in_(ACTIVE_CYCLE_STATES))
+            .order_by(Cycle.year.desc(), Arena.name)
+        )
+    )
+
+
+def assessments_awaiting_sign_off(user) -> list[Assessment]:
+    """Submitted assessments of the commissioner's portfolios."""
+    return list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .join(Assessment.cycle)
+            .join(Assessment.arena)
+            .where(_in_portfolios(user.portfolio_ids),
+                   Cycle.status.in_(ACTIVE_CYCLE_STATES))
+            .order_by((Assessment.state != AssessmentState.SUBMITTED), Arena.name)
+        )
+    )
+
+
+def previous_assessment(assessment: Assessment) -> Assessment | None:
+    """The same arena's assessment in the most recent earlier cycle."""
+    return db.session.scalar(
+        sa.select(Assessment)
+        .join(Assessment.cycle)
+        .where(Assessment.arena_id == assessment.arena_id, Cycle.year < assessment.cycle.year)
+        .order_by(Cycle.year.desc())
+        .limit(1)
+    )
+
+
+def audit_trail(assessment: Assessment) -> list[AuditEvent]:
+    """The assessment's audit rows, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.entity_type == "assessment", AuditEvent.entity_id == assessment.id)
+            .options(selectinload(AuditEvent.actor))
+            .order_by(AuditEvent.id.desc())
+        )
+    )

@@ -1,0 +1,153 @@
+"""Assessment pages: my list, the form, sign-off list and transitions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.assessments import operations as ops
+from app.assessments import queries
+from app.assessments.forms import (
+    TransitionForm,
+    answer_input_from,
+    assessment_form_class,
+    form_data_from,
+)
+from app.errors import ConflictError, IncompleteError, ValidationFailed
+from app.extensions import db
+from app.labels import FIELD_NAMES
+from app.models import Assessment
+from app.templating import locale_code
+from workflows.assessment import ASSESSMENT_WORKFLOW, can_edit_answers, can_view
+from workflows.roles import Role
+
+bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+SUBMIT_TRANSITIONS = ("submit", "submit_for_review")
+
+
+def load_visible(assessment_id: int) -> Assessment:
+    """The assessment if the current user may see it; 404 otherwise (no existence leak)."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not can_view(assessment, current_user):
+        abort(404)
+    return assessment
+
+
+@bp.get("/")
+@login_required
+def mine():
+    """The contact's assessments in the open cycle(s)."""
+    if not current_user.has_role(Role.CONTACT):
+        abort(403)
+    items = queries.assessments_for_contact(current_user)
+    return render_template("assessments/mine.html", items=items)
+
+
+@bp.get("/sign-off")
+@login_required
+def sign_off_list():
+    """The byråd's list: the portfolio's assessments, those waiting for sign-off first."""
+    if not current_user.has_role(Role.COMMISSIONER):
+        abort(403)
+    items = queries.assessments_awaiting_sign_off(current_user)
+    return render_template("assessments/sign_off.html", items=items)
+
+
+def render_detail(assessment, form=None, status=200, conflict=None, missing=()):
+    """The assessment page: the form when the user may edit, else the read-only answers."""
+    editable = can_edit_answers(assessment, current_user)
+    if editable and form is None:
+        form = assessment_form_class(assessment.cycle.criteria_set)(data=form_data_from(assessment))
+    transitions = [t for t in ASSESSMENT_WORKFLOW.available(assessment, current_user)
+                   if t.name not in SUBMIT_TRANSITIONS]
+    errors = [(name, _("Mangler svar: %(field)s", field=field_label(assessment, name)))
+              for name in missing]
+    return render_template(
+        "assessments/detail.html", a=assessment, form=form if editable else None,
+        previous=queries.previous_assessment(assessment), trail=queries.audit_trail(assessment),
+        transitions=transitions, transition_form=TransitionForm(), conflict=conflict,
+        missing=set(missing), missing_errors=errors,
+    ), status
+
+
+def field_label(assessment, name: str) -> str:
+    """A readable name for a form field name such as 'influence_text'."""
+    if name in FIELD_NAMES:
+        return str(FIELD_NAMES[name])
+    key, _sep, part = name.rpartition("_")
+    for criterion in assessment.cycle.criteria_set.criteria:
+        if criterion.key == key:
+            suffix = _("begrunnelse") if part == "text" else _("vurdering")
+            return f"{criterion.label(locale_code())} ({suffix})"
+    return name
+
+
+@bp.get("/<int:assessment_id>")
+@login_required
+def detail(assessment_id: int):
+    """Show one assessment."""
+    return render_detail(load_visible(assessment_id))
+
+
+@bp.post("/<int:assessment_id>")
+@login_required
+def save(assessment_id: int):
+    """Save the contact's answers as a draft, and submit them when asked to."""
+    assessment = load_visible(assessment_id)
+    form = assessment_form_class(assessment.cycle.criteria_set)()
+    if not form.validate_on_submit():
+        return render_detail(assessment, form, status=400)
+    try:
+        expected = int(form.version.data or 0)
+        data = answer_input_from(form, assessment.cycle.criteria_set)
+        ops.save_answers(assessment, current_user, data, expected)
+    except ConflictError:
+        db.session.rollback()
+        fresh = db.session.get(Assessment, assessment_id)
+        form.version.data = fresh.version  # saving again is now a deliberate choice
+        return render_detail(fresh, form, status=409, conflict=form_data_from(fresh))
+    except ValidationFailed:
+        db.session.rollback()
+        return render_detail(assessment, form, status=400)
+    db.session.commit()
+    if request.form.get("action") != "submit":
+        flash(_("Utkastet er lagret."), "success")
+        return redirect(url_for(".detail", assessment_id=assessment.id))
+    return submit(assessment, form)
+
+
+def submit(assessment, form):
+    """Hand the saved answers in; list what is missing next to the fields when incomplete."""
+    try:
+        ops.submit_assessment(assessment, current_user)
+    except IncompleteError:
+        db.session.rollback()
+        form.version.data = assessment.version
+        flash(_("Utkastet er lagret, men ikke sendt inn: noen svar mangler."), "warning")
+        return render_detail(assessment, form, status=422, missing=assessment.missing_fields)
+    db.session.commit()
+    flash(_("Vurderingen er sendt inn."), "success")
+    return redirect(url_for(".detail", assessment_id=assessment.id))
+
+
+@bp.post("/<int:assessment_id>/transition")
+@login_required
+def transition(assessment_id: int):
+    """Take a workflow transition (sign off, send back, approve, ...)."""
+    assessment = load_visible(assessment_id)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    name = form.transition.data
+    if name in SUBMIT_TRANSITIONS:
+        abort(409)  # submitting goes through the form, which saves the answers first
+    try:
+        ops.transition_assessment(assessment, current_user, name, form.comment.data or "")
+    except ValidationFailed:
+        db.session.rollback()
+        flash(_("Skriv en kommentar som forklarer hva som må endres."), "error")
+        return render_detail(db.session.get(Assessment, assessment_id), status=400)
+    db.session.commit()
+    flash(_("Endringen er registrert."), "success")
+    return redirect(url_for(".detail", assessment_id=assessment.id))

@@ -1,0 +1,47 @@
+"""Login and logout views."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth.forms import LoginForm
+from app.auth.operations import authenticate
+from app.extensions import db, limiter
+from app.main import safe_next
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Show the login form; on POST check the password and start a session."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.commit()  # keeps the audit row of the failed attempt
+            form.password.errors.append(_("Feil e-post eller passord."))
+        else:
+            db.session.commit()
+            session.clear()  # a fresh session on login (no fixation)
+            login_user(user)
+            return redirect(safe_next(form.next.data, url_for("main.index")))
+    status = 200 if request.method == "GET" or form.errors == {} else 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End the session and forget everything in it."""
+    logout_user()
+    session.clear()
+    flash(_("Du er logget ut."), "success")
+    return redirect(url_for("auth.login"))

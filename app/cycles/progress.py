@@ -1,0 +1,81 @@
+"""The progress of a cycle, computed from one load of its assessments (no N+1)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Arena, Assessment, Cycle, Portfolio, User
+from workflows.assessment import AssessmentState
+
+STATE_ORDER = list(AssessmentState)
+
+
+@dataclass
+class Progress:
+    """Counts and rows for the dashboard."""
+
+    cycle: Cycle
+    rows: list[Assessment]
+    by_state: Counter = field(default_factory=Counter)
+    by_portfolio: dict[Portfolio, Counter] = field(default_factory=dict)
+    by_contact: dict[User, Counter] = field(default_factory=dict)
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def done(self) -> int:
+        """Assessments that have left the contact's hands."""
+        return sum(n for s, n in self.by_state.items()
+                   if s not in (AssessmentState.DRAFT, AssessmentState.RETURNED))
+
+
+def contacts_of(assessment: Assessment) -> list[User]:
+    """Who answers for an assessment: the assigned contact, else its portfolios' contacts."""
+    if assessment.contact is not None:
+        return [assessment.contact]
+    seen: dict[int, User] = {}
+    for portfolio in assessment.arena.portfolios:
+        for user in portfolio.contacts:
+            seen.setdefault(user.id, user)
+    return list(seen.values())
+
+
+def load_rows(cycle: Cycle, state: AssessmentState | None = None) -> list[Assessment]:
+    """The cycle's assessments with everything the dashboard shows, overdue first."""
+    query = (
+        sa.select(Assessment)
+        .join(Assessment.arena)
+        .where(Assessment.cycle_id == cycle.id)
+        .options(
+            selectinload(Assessment.arena).selectinload(Arena.portfolios)
+            .selectinload(Portfolio.members),
+            selectinload(Assessment.contact),
+        )
+        .order_by(Arena.name)
+    )
+    if state is not None:
+        query = query.where(Assessment.state == state)
+    rows = list(db.session.scalars(query))
+    rows.sort(key=lambda a: (not a.is_overdue, STATE_ORDER.index(a.state)))
+    return rows
+
+
+def cycle_progress(cycle: Cycle, state: AssessmentState | None = None) -> Progress:
+    """Counts per state, per portfolio and per contact for `cycle`."""
+    progress = Progress(cycle=cycle, rows=load_rows(cycle, state))
+    for a in progress.rows:
+        progress.by_state[a.state] += 1
+        progress.overdue += a.is_overdue
+        for portfolio in a.arena.portfolios:
+            progress.by_portfolio.setdefault(portfolio, Counter())[a.state] += 1
+        for user in contacts_of(a):
+            progress.by_contact.setdefault(user, Counter())[a.state] += 1
+    return progress

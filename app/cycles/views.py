@@ -1,0 +1,45 @@
+"""Cycle pages for the council office: the list of cycles and each one's dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+
+from app.cycles.progress import STATE_ORDER, cycle_progress
+from app.extensions import db
+from app.models import Cycle
+from workflows.assessment import AssessmentState
+from workflows.roles import Role
+
+bp = Blueprint("cycles", __name__, url_prefix="/cycles")
+
+
+def require_office() -> None:
+    """403 unless the current user works in the council office."""
+    if not current_user.has_role(Role.COUNCIL_OFFICE):
+        abort(403)
+
+
+@bp.get("/")
+@login_required
+def index():
+    """All cycles, newest first."""
+    require_office()
+    cycles = db.session.scalars(db.select(Cycle).order_by(Cycle.year.desc())).all()
+    return render_template("cycles/index.html", cycles=cycles)
+
+
+@bp.get("/<int:year>")
+@login_required
+def dashboard(year: int):
+    """Progress of one cycle: counts per state, portfolio and contact; overdue first."""
+    require_office()
+    cycle = db.session.scalar(db.select(Cycle).where(Cycle.year == year)) or abort(404)
+    state = request.args.get("state")
+    try:
+        state_filter = AssessmentState(state) if state else None
+    except ValueError:
+        abort(400)
+    progress = cycle_progress(cycle, state_filter)
+    return render_template("cycles/dashboard.html", cycle=cycle, progress=progress,
+                           states=STATE_ORDER, state_filter=state_filter)

@@ -1,0 +1,93 @@
+"""Human words for the codes the app stores (Norwegian source strings, translated to English)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.models import ArenaKind, ArenaStatus, CycleStatus, Participation, Rating, Recommendation
+from workflows.assessment import AssessmentState
+from workflows.roles import Role
+
+STATE_LABELS = {
+    AssessmentState.DRAFT: _l("Utkast"),
+    AssessmentState.RETURNED: _l("Sendt tilbake"),
+    AssessmentState.SUBMITTED: _l("Til godkjenning"),
+    AssessmentState.IN_REVIEW: _l("Til behandling"),
+    AssessmentState.APPROVED: _l("Godkjent"),
+    AssessmentState.DECIDED: _l("Vedtatt"),
+}
+# Design-system colours for the state tags (all meet contrast in Designsystemet's theme).
+STATE_COLOURS = {
+    AssessmentState.DRAFT: "neutral",
+    AssessmentState.RETURNED: "warning",
+    AssessmentState.SUBMITTED: "info",
+    AssessmentState.IN_REVIEW: "info",
+    AssessmentState.APPROVED: "success",
+    AssessmentState.DECIDED: "success",
+}
+RECOMMENDATION_LABELS = {
+    Recommendation.CONTINUE: _l("Videreføre"),
+    Recommendation.CONTINUE_AND_STRENGTHEN: _l("Videreføre og styrke"),
+    Recommendation.TERMINATE: _l("Avslutte (melde ut)"),
+    Recommendation.JOIN: _l("Melde inn"),
+    Recommendation.CONSIDER_JOINING: _l("Vurdere innmelding"),
+}
+PARTICIPATION_LABELS = {
+    Participation.ACTIVE: _l("Aktiv deltakelse"),
+    Participation.PASSIVE: _l("Passiv deltakelse"),
+}
+PARTICIPANT_LABELS = {
+    "political": _l("Politisk nivå"),
+    "administrative": _l("Administrativ ledelse"),
+    "professional": _l("Fagpersoner"),
+}
+RATING_LABELS = {
+    Rating.HIGH: _l("Stort"),
+    Rating.MEDIUM: _l("Middels"),
+    Rating.LOW: _l("Lite"),
+    Rating.NONE: _l("Ingen"),
+}
+ARENA_KIND_LABELS = {
+    ArenaKind.ORGANISATION: _l("Organisasjon"),
+    ArenaKind.NETWORK: _l("Nettverk"),
+    ArenaKind.PROGRAMME: _l("Program"),
+    ArenaKind.FRIENDSHIP_CITY: _l("Vennskapsby"),
+}
+ARENA_STATUS_LABELS = {
+    ArenaStatus.PROPOSED: _l("Foreslått"),
+    ArenaStatus.MEMBER: _l("Medlem"),
+    ArenaStatus.LEAVING: _l("Under utmelding"),
+    ArenaStatus.LEFT: _l("Utmeldt"),
+}
+CYCLE_STATUS_LABELS = {
+    CycleStatus.PLANNED: _l("Planlagt"),
+    CycleStatus.OPEN: _l("Åpen"),
+    CycleStatus.IN_REVIEW: _l("Under behandling"),
+    CycleStatus.AWAITING_DECISION: _l("Venter på vedtak"),
+    CycleStatus.ASSEMBLED: _l("Dokument satt sammen"),
+    CycleStatus.PUBLISHED: _l("Publisert"),
+}
+ROLE_LABELS = {
+    Role.CONTACT: _l("Kontaktperson"),
+    Role.COMMISSIONER: None,  # the municipality's own word (head_label), see templating.py
+    Role.COUNCIL_OFFICE: None,  # council_office_label
+    Role.COUNCIL_SECRETARY: _l("Møtesekretær"),
+    Role.ADMIN: _l("Administrator"),
+}
+TRANSITION_LABELS = {
+    "submit": _l("Send inn"),
+    "submit_for_review": _l("Send inn"),
+    "sign_off": _l("Godkjenn og send videre"),
+    "send_back": _l("Send tilbake til kontaktperson"),
+    "return_for_changes": _l("Send tilbake med kommentar"),
+    "approve": _l("Godkjenn"),
+    "reopen_review": _l("Gjenåpne behandling"),
+    "confirm_recommendation": _l("Anbefalingen blir stående"),
+    "record_decision": _l("Registrer vedtak"),
+}
+FIELD_NAMES = {
+    "recommendation": _l("Anbefaling"),
+    "recommendation_reason": _l("Begrunnelse for anbefalingen"),
+    "yearly_cost": _l("Årlig kostnad"),
+    "comment": _l("Kommentar"),
+}

@@ -1,0 +1,114 @@
+"""Wiring: extensions, database tuning, blueprints, error pages, headers, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.database import _read_only, configure_sqlite, is_sqlite
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def select_locale() -> str:
+    """Norwegian unless the person chose English (session) or set it on their profile."""
+    chosen = session.get("locale")
+    if chosen in ("nb", "en"):
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in ("nb", "en"):
+        return current_user.locale
+    return "nb"
+
+
+def init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(app.root_path) / "translations"))
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Logg inn for å se denne siden.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from app.models import User
+
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user and user.is_active else None
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    with app.app_context():
+        if is_sqlite(db.engine):
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def init_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def mark_read_only():
+        # GET pages only read: their SQLite transactions need no write lock (see database.py)
+        g._read_only_token = _read_only.set(request.method in SAFE_METHODS)
+
+    @app.teardown_request
+    def unmark_read_only(_exc):
+        token = g.pop("_read_only_token", None)
+        if token is not None:
+            _read_only.reset(token)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
+            "base-uri 'self'; object-src 'none'",
+        )
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if app.config.get("IS_PRODUCTION"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.arenas import bp as arenas_bp
+    from app.assessments import bp as assessments_bp
+    from app.auth import bp as auth_bp
+    from app.cycles import bp as cycles_bp
+    from app.main import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, assessments_bp, cycles_bp, arenas_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import users_cli
+    from app.demo.cli import demo_cli
+
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)
+
+
+def init_app(app: Flask) -> None:
+    """Everything `create_app` needs beyond configuration."""
+    from app.errorpages import register_error_handlers
+    from app.templating import register_template_helpers
+
+    init_extensions(app)
+    init_request_hooks(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_blueprints(app)
+    register_cli(app)
