@@ -139,9 +139,7 @@ def login(page: Page, base_url: str, email: str, password: str = "demo") -> None
 
 def _inject_axe(page: Page) -> None:
     if not AXE_PATH.exists():
-        pytest.fail(
-            f"{AXE_PATH} not found: run `make install` (or `npm ci`) first.", pytrace=False
-        )
+        pytest.fail(f"{AXE_PATH} not found: run `make install` (or `npm ci`) first.", pytrace=False)
     if page.evaluate("() => typeof window.axe !== 'undefined'"):
         return
     from playwright.sync_api import Error as PlaywrightError

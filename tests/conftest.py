@@ -1,0 +1,248 @@
+"""Shared fixtures.
+
+Each test gets its own database, copied from a template that is migrated and loaded with the
+demo once per session: SQLite copies a file, PostgreSQL clones a template database. Tests
+commit for real (as the app does), so nothing depends on rollback tricks.
+
+Set TEST_DATABASE_URL=postgresql+psycopg://... to run the suite against PostgreSQL; the role
+needs CREATEDB.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+IS_POSTGRES = PG_URL.startswith("postgresql")
+DEMO_TODAY = date(2026, 3, 2)  # a Monday; the open cycle then runs 2026-02-09 .. 2026-03-09
+_counter = itertools.count()
+
+# Demo accounts (password "demo"), one per role.
+CONTACT = "kontakt@bergen.example"  # portfolios KML and ASB
+COMMISSIONER = "byrad@bergen.example"  # KML and ASB
+OFFICE = "kontoret@bergen.example"
+SECRETARY = "sekretar@bergen.example"
+ADMIN = "admin@bergen.example"
+OTHER_CONTACT = "kontakt.kmb@bergen.example"  # portfolio KMB only
+
+
+def _pg_admin_engine() -> sa.Engine:
+    url = sa.make_url(PG_URL).set(database="postgres")
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    return sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def build_database(url: str, *, demo: bool = True) -> None:
+    """Migrate an empty database at `url` to head and (optionally) load the demo."""
+    import flask_migrate
+
+    from app.demo.loader import load_demo
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        flask_migrate.upgrade()
+        if demo:
+            load_demo(DEMO_TODAY)
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Iterator[str]:
+    """A migrated database with the demo, built once per session; yields its URL or path."""
+    if IS_POSTGRES:
+        name = f"{sa.make_url(PG_URL).database}_template"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        build_database(_pg_url(name))
+        yield name
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+        build_database(f"sqlite:///{path}")
+        with sqlite3.connect(path) as conn:  # fold the WAL into the file before copying it
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        yield str(path)
+
+
+@pytest.fixture()
+def database_url(template_db, tmp_path) -> Iterator[str]:
+    """A fresh copy of the template database for one test."""
+    if IS_POSTGRES:
+        name = f"{sa.make_url(PG_URL).database}_t{os.getpid()}_{next(_counter)}"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
+        yield _pg_url(name)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+    else:
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template_db, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture()
+def empty_database_url(tmp_path) -> Iterator[str]:
+    """An empty database (no tables) for migration and demo-loading tests."""
+    if IS_POSTGRES:
+        name = f"{sa.make_url(PG_URL).database}_e{os.getpid()}_{next(_counter)}"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield _pg_url(name)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+
+
+@pytest.fixture()
+def app(database_url) -> Iterator[Flask]:
+    """The app on a fresh copy of the demo database, with an app context pushed."""
+    application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:
+    """A valid CSRF token for the client's session, read from a page like a browser would."""
+    response = client.get(path)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no csrf token on {path}"
+    return match.group(1)
+
+
+def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):
+    """POST a form with a valid CSRF token added."""
+    payload = dict(data or {})
+    payload.setdefault("csrf_token", csrf_token(client))
+    return client.post(url, data=payload, **kwargs)
+
+
+def login(client: FlaskClient, email: str, password: str = "demo"):
+    """Log `client` in; asserts that it worked."""
+    response = post(client, "/auth/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture()
+def login_as(client):
+    """`login_as(email)` logs the test client in as that demo user."""
+
+    def _login(email: str, password: str = "demo") -> FlaskClient:
+        login(client, email, password)
+        return client
+
+    return _login
+
+
+def table_counts() -> dict[str, int]:
+    """Row counts of every table: compare before and after a refused request."""
+    counts = {}
+    for table in db.metadata.sorted_tables:
+        counts[table.name] = db.session.scalar(sa.select(sa.func.count()).select_from(table))
+    return counts
+
+
+def fingerprint() -> str:
+    """A digest of every row of every table, to prove a request changed nothing."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+        digest.update(repr((table.name, [tuple(r) for r in rows])).encode())
+    db.session.rollback()
+    return digest.hexdigest()
+
+
+@pytest.fixture()
+def make_user(app):
+    """`make_user(roles=..., portfolios=[codes], email=...)` creates and commits a user."""
+    from app.admin.operations import create_user
+    from app.models import Portfolio
+
+    def _make(roles=(), portfolios=(), email=None, name="Test Bruker", password="demo"):
+        ids = {db.session.scalar(sa.select(Portfolio.id).where(Portfolio.code == c))
+               for c in portfolios}
+        user = create_user(None, email=email or f"user{next(_counter)}@test.example",
+                           name=name, roles=set(roles), password=password, portfolio_ids=ids)
+        db.session.commit()
+        return user
+
+    return _make
+
+
+@pytest.fixture()
+def make_assessment(app):
+    """`make_assessment(state=..., portfolio=code)`: an assessment of the open cycle in a state.
+
+    Picks a demo assessment of the open cycle whose arena belongs to `portfolio` and forces it
+    into `state` directly (test set-up only; the app itself changes state via operations).
+    """
+    from app.models import Arena, Assessment, Cycle, CycleStatus, Portfolio
+    from workflows.assessment import AssessmentState
+
+    def _make(state=AssessmentState.DRAFT, portfolio="KML", complete=True):
+        assessment = db.session.scalar(
+            sa.select(Assessment).join(Assessment.cycle).join(Assessment.arena)
+            .where(Cycle.status == CycleStatus.OPEN,
+                   Arena.portfolios.any(Portfolio.code == portfolio),
+                   Assessment.recommendation.is_not(None) if complete else sa.true())
+            .order_by(Assessment.id).limit(1)
+        )
+        assert assessment is not None, f"no demo assessment for {portfolio}"
+        assessment.state = AssessmentState(state)
+        if state == AssessmentState.DECIDED and assessment.decision_outcome is None:
+            assessment.decision_outcome = assessment.recommendation
+        db.session.commit()
+        return assessment
+
+    return _make
+
+
+def chromium_available() -> bool:
+    return Path("/usr/bin/chromium").exists()
