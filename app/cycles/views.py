@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.cycles.forms import CycleSettingsForm
+from app.cycles.operations import SETTING_FIELDS, update_cycle_settings
 from app.cycles.progress import STATE_ORDER, cycle_progress
 from app.extensions import db
 from app.models import Cycle
@@ -29,12 +32,17 @@ def index():
     return render_template("cycles/index.html", cycles=cycles)
 
 
+def load_cycle(year: int) -> Cycle:
+    """The cycle of `year`, or 404."""
+    return db.session.scalar(db.select(Cycle).where(Cycle.year == year)) or abort(404)
+
+
 @bp.get("/<int:year>")
 @login_required
 def dashboard(year: int):
     """Progress of one cycle: counts per state, portfolio and contact; overdue first."""
     require_office()
-    cycle = db.session.scalar(db.select(Cycle).where(Cycle.year == year)) or abort(404)
+    cycle = load_cycle(year)
     state = request.args.get("state")
     try:
         state_filter = AssessmentState(state) if state else None
@@ -43,3 +51,20 @@ def dashboard(year: int):
     progress = cycle_progress(cycle, state_filter)
     return render_template("cycles/dashboard.html", cycle=cycle, progress=progress,
                            states=STATE_ORDER, state_filter=state_filter)
+
+
+@bp.route("/<int:year>/settings", methods=["GET", "POST"])
+@login_required
+def settings(year: int):
+    """Title, deadlines and the sign-off step of one cycle."""
+    require_office()
+    cycle = load_cycle(year)
+    form = CycleSettingsForm(obj=cycle)
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in SETTING_FIELDS}
+        if update_cycle_settings(current_user, cycle, values):
+            db.session.commit()
+            flash(_("Innstillingene er lagret."), "success")
+        return redirect(url_for(".dashboard", year=year))
+    status = 400 if form.errors else 200
+    return render_template("cycles/settings.html", cycle=cycle, form=form), status
