@@ -75,9 +75,7 @@ translations: $(PY_STAMP)
 	  echo "translations: no message catalogues to compile"; \
 	fi
 
-# NOTE: a scheduler process (reminders and other timed jobs) will be started beside the server,
-# between `demo load` and `flask run` (another engineer adds it). It runs as its own process,
-# never inside create_app(): under several workers that would run every job more than once.
+# Builds or upgrades instance/app.sqlite3, loads the demo into an empty database, serves on :5000.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty

@@ -10,6 +10,7 @@ needs CREATEDB.
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 import re
@@ -21,10 +22,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from app import create_app
+from app.database import read_only_transactions
 from app.extensions import db
 from config import TestConfig
 
@@ -123,11 +125,32 @@ def empty_database_url(tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run like a real server's: each in a fresh context.
+
+    The test itself holds an app context (so it can query with db.session). Flask would reuse
+    that context, and with it `g` (the logged-in user, CSRF token, locale) and the test's
+    database session, for every request. Running each request in an empty contextvars
+    Context gives it its own app context, `g` and session; afterwards the test's session
+    rolls back so its next query sees what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # already isolated (a followed redirect)
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.rollback()
+        return response
+
+
 @pytest.fixture()
 def app(database_url) -> Iterator[Flask]:
     """The app on a fresh copy of the demo database, with an app context pushed."""
     application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
-    with application.app_context():
+    application.test_client_class = IsolatedClient
+    # The test's own SQLite transactions begin DEFERRED, so they never hold the write lock
+    # that a request (another connection) needs; PostgreSQL ignores this.
+    with application.app_context(), read_only_transactions():
         yield application
         db.session.remove()
         db.engine.dispose()
@@ -148,7 +171,7 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:
     """A valid CSRF token for the client's session, read from a page like a browser would."""
-    response = client.get(path)
+    response = client.get(path, follow_redirects=True)
     match = CSRF_RE.search(response.get_data(as_text=True))
     assert match, f"no csrf token on {path}"
     return match.group(1)
