@@ -85,6 +85,13 @@ TRANSITION_LABELS = {
     "confirm_recommendation": _l("Anbefalingen blir stående"),
     "record_decision": _l("Registrer vedtak"),
 }
+# Audit actions that are not workflow transitions.
+ACTION_LABELS = {
+    **TRANSITION_LABELS,
+    "answers_saved": _l("Svar lagret"),
+    "demo_loaded": _l("Opprettet fra demodata"),
+    "settings_changed": _l("Innstillinger endret"),
+}
 FIELD_NAMES = {
     "recommendation": _l("Anbefaling"),
     "recommendation_reason": _l("Begrunnelse for anbefalingen"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import labels
@@ -71,6 +72,8 @@ def register_template_helpers(app: Flask) -> None:
         arena_status_label=_lookup(labels.ARENA_STATUS_LABELS),
         cycle_status_label=_lookup(labels.CYCLE_STATUS_LABELS),
         transition_label=_lookup(labels.TRANSITION_LABELS),
+        action_label=_lookup(labels.ACTION_LABELS),
+        actor_label=lambda event: event.actor_name if event.actor_id else _("Systemet"),
         field_name=_lookup(labels.FIELD_NAMES),
         role_label=role_label,
         nok=lambda v: f"{v:,}".replace(",", "\u00a0") + " kr" if v is not None else "",

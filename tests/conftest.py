@@ -138,6 +138,7 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         if not has_app_context():  # already isolated (a followed redirect)
             return super().open(*args, **kwargs)
+        db.session.rollback()  # let go of the test's transaction and any lock it holds
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.rollback()
         return response

@@ -75,8 +75,8 @@ class Workflow:
         transition = self.get(name)
         reasons = self.blockers(name, obj, actor)
         if reasons:
-            in_source = obj.state in transition.sources
-            forbidden = in_source and not transition.permitted(obj, actor)
+            # Not this actor's transition at all, from any state: 403, not "not now" (409).
+            forbidden = not transition.permitted(obj, actor)
             raise TransitionNotAllowed(name, reasons, forbidden=forbidden)
         missing = self.missing(name, obj, actor)
         if missing:

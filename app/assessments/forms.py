@@ -8,11 +8,12 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectMultipleField,
     TextAreaField,
     widgets,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from app import labels
 from app.assessments.operations import AnswerInput
@@ -29,14 +30,18 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _choices(mapping) -> list[tuple[str, object]]:
-    return [(key.value if hasattr(key, "value") else key, text) for key, text in mapping.items()]
+def _choices(mapping) -> list[SelectChoice]:
+    # SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples (and 3.4 drops them)
+    return [SelectChoice(key.value if hasattr(key, "value") else key, text)
+            for key, text in mapping.items()]
 
 
 class AssessmentBaseForm(FlaskForm):
     """Fields every cycle has; criteria fields are added per criteria set."""
 
-    version = HiddenField()
+    # The version the form was loaded with; a tampered value is a 400, not a crash in int().
+    version = HiddenField(_l("Versjon"), validators=[
+        Regexp(r"^\d*$", message=_l("Skjemaet er ugyldig. Last siden på nytt."))])
     yearly_cost = IntegerField(
         _l("Årlig kostnad (kr)"),
         validators=[Optional(), NumberRange(min=0, max=10**9, message=_l("Oppgi et beløp i hele kroner, 0 eller mer."))],

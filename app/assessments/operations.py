@@ -29,6 +29,17 @@ _STAMPS: dict[str, tuple[str | None, str | None]] = {
 }
 
 
+def _settle_with_recommendation(assessment: Assessment) -> None:
+    """The office keeps the arena from the council: the department's recommendation stands."""
+    assessment.routed_to_council = False
+    assessment.decision_outcome = assessment.recommendation
+
+
+# What a transition changes besides state and stamps. Kept here, not in the named operations,
+# so the generic transition view (which calls transition_assessment) gets the same result.
+_EFFECTS = {"confirm_recommendation": _settle_with_recommendation}
+
+
 @dataclass(frozen=True)
 class AnswerInput:
     """Everything a contact can write on the form."""
@@ -106,6 +117,8 @@ def transition_assessment(
         setattr(assessment, by_column, actor.id)
     if transition.needs_comment:
         assessment.review_comment = comment
+    if effect := _EFFECTS.get(name):
+        effect(assessment)
     assessment.updated_at = now()
     assessment.updated_by_id = getattr(actor, "id", None)
     details = {"comment": comment} if comment else {}
@@ -139,6 +152,3 @@ def approve_assessment(assessment: Assessment, actor: Any) -> None:
 def confirm_recommendation(assessment: Assessment, actor: Any) -> None:
     """Settle an approved assessment without the council: the recommendation stands."""
     transition_assessment(assessment, actor, "confirm_recommendation")
-    assessment.routed_to_council = False
-    assessment.decision_outcome = assessment.recommendation
-    db.session.flush()

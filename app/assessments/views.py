@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.assessments import operations as ops
 from app.assessments import queries
@@ -102,7 +103,7 @@ def save(assessment_id: int):
         expected = int(form.version.data or 0)
         data = answer_input_from(form, assessment.cycle.criteria_set)
         ops.save_answers(assessment, current_user, data, expected)
-    except ConflictError:
+    except (ConflictError, StaleDataError):  # stale form, or a write since our read
         db.session.rollback()
         fresh = db.session.get(Assessment, assessment_id)
         form.version.data = fresh.version  # saving again is now a deliberate choice
@@ -119,8 +120,12 @@ def save(assessment_id: int):
 
 def submit(assessment, form):
     """Hand the saved answers in; list what is missing next to the fields when incomplete."""
+    seen = assessment.version
     try:
         ops.submit_assessment(assessment, current_user)
+    except StaleDataError:  # changed by someone else since the save just above
+        db.session.rollback()
+        raise ConflictError(db.session.get(Assessment, assessment.id).version, seen) from None
     except IncompleteError:
         db.session.rollback()
         form.version.data = assessment.version
@@ -142,8 +147,12 @@ def transition(assessment_id: int):
     name = form.transition.data
     if name in SUBMIT_TRANSITIONS:
         abort(409)  # submitting goes through the form, which saves the answers first
+    seen = assessment.version
     try:
         ops.transition_assessment(assessment, current_user, name, form.comment.data or "")
+    except StaleDataError:  # someone else changed it after we read it (the version column)
+        db.session.rollback()
+        raise ConflictError(db.session.get(Assessment, assessment_id).version, seen) from None
     except ValidationFailed:
         db.session.rollback()
         flash(_("Skriv en kommentar som forklarer hva som må endres."), "error")

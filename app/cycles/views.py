@@ -23,11 +23,17 @@ def require_office() -> None:
         abort(403)
 
 
+def require_overview() -> None:
+    """403 unless the user follows cycles as a whole (council office or secretary)."""
+    if not current_user.has_role(Role.COUNCIL_OFFICE, Role.COUNCIL_SECRETARY):
+        abort(403)
+
+
 @bp.get("/")
 @login_required
 def index():
     """All cycles, newest first."""
-    require_office()
+    require_overview()
     cycles = db.session.scalars(db.select(Cycle).order_by(Cycle.year.desc())).all()
     return render_template("cycles/index.html", cycles=cycles)
 
@@ -41,7 +47,7 @@ def load_cycle(year: int) -> Cycle:
 @login_required
 def dashboard(year: int):
     """Progress of one cycle: counts per state, portfolio and contact; overdue first."""
-    require_office()
+    require_overview()
     cycle = load_cycle(year)
     state = request.args.get("state")
     try:

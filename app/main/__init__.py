@@ -20,7 +20,7 @@ def index():
     """Send each person to the page they most likely came for."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    if current_user.has_role(Role.COUNCIL_OFFICE):
+    if current_user.has_role(Role.COUNCIL_OFFICE, Role.COUNCIL_SECRETARY):
         return redirect(url_for("cycles.index"))
     if current_user.has_role(Role.COMMISSIONER):
         return redirect(url_for("assessments.sign_off_list"))
