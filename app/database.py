@@ -8,7 +8,6 @@ from contextvars import ContextVar
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-
 # Set for safe (GET/HEAD) requests: their transactions only read, so they need no write lock.
 _read_only: ContextVar[bool] = ContextVar("read_only_transactions", default=False)
 

@@ -10,7 +10,14 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditEvent, Cycle
 from tests.conftest import (
-    ADMIN, COMMISSIONER, CONTACT, OFFICE, SECRETARY, fingerprint, login, post,
+    ADMIN,
+    COMMISSIONER,
+    CONTACT,
+    OFFICE,
+    SECRETARY,
+    fingerprint,
+    login,
+    post,
 )
 
 OPEN_YEAR = 2026

@@ -1,12 +1,174 @@
-"""Arena register pages (council office)."""
+"""Arena register pages (council office): the list, the form, archiving and each arena's page."""
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app import audit
+from app.arenas import operations as ops
+from app.arenas.forms import (
+    FIELD_LABELS,
+    ArenaCreateForm,
+    ArenaFilterForm,
+    ArenaForm,
+    arena_form_data,
+)
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import Arena, ArenaStatus, Assessment, Cycle, Portfolio
+from workflows.roles import Role
 
 bp = Blueprint("arenas", __name__, url_prefix="/arenas")
+
+ACTION_LABELS = {
+    "arena_created": _l("Registrert"),
+    "arena_updated": _l("Endret"),
+    "arena_archived": _l("Arkivert"),
+    "arena_unarchived": _l("Hentet fram fra arkivet"),
+}
+
+
+def require_office() -> None:
+    """403 unless the current user works in the council office."""
+    if not current_user.has_role(Role.COUNCIL_OFFICE):
+        abort(403)
+
+
+def load_arena(arena_id: int) -> Arena:
+    """The arena for the council office; 403 for others (before any existence check), 404."""
+    require_office()
+    return db.session.get(Arena, arena_id) or abort(404)
+
+
+def all_portfolios() -> list[Portfolio]:
+    return list(db.session.scalars(db.select(Portfolio).order_by(Portfolio.code)))
+
+
+def portfolio_choices(arena: Arena | None = None) -> list[Portfolio]:
+    """Active portfolios, plus any archived one the arena still belongs to."""
+    keep = arena.portfolio_ids if arena else frozenset()
+    return [p for p in all_portfolios() if not p.is_archived or p.id in keep]
+
+
+def filtered_arenas(show: str, portfolio_code: str) -> list[Arena]:
+    """Arenas in register order, filtered on archived/active and on a portfolio's code."""
+    query = db.select(Arena).order_by(Arena.sort_order.is_(None), Arena.sort_order, Arena.name)
+    if show != "all":
+        query = query.where(Arena.is_archived == (show == "archived"))
+    if portfolio_code:
+        query = query.where(Arena.portfolios.any(Portfolio.code == portfolio_code))
+    return list(db.session.scalars(query))
 
 
 @bp.get("/")
 @login_required
 def index():
-    return render_template("arenas/index.html")
+    """The register, filtered by GET parameters."""
+    require_office()
+    form = ArenaFilterForm(request.args, portfolios=all_portfolios())
+    if not form.validate():
+        abort(400)
+    arenas = filtered_arenas(form.show.data, form.portfolio.data)
+    return render_template("arenas/index.html", arenas=arenas, form=form)
+
+
+@bp.get("/<int:arena_id>")
+@login_required
+def detail(arena_id: int):
+    """One arena's facts, its assessments year by year, and its change log."""
+    arena = load_arena(arena_id)
+    assessments = db.session.scalars(
+        db.select(Assessment).join(Assessment.cycle).where(Assessment.arena_id == arena.id)
+        .order_by(Cycle.year.desc())
+    ).all()
+    return render_template("arenas/detail.html", arena=arena, assessments=assessments,
+                           trail=audit.trail("arena", arena.id), field_labels=FIELD_LABELS,
+                           action_labels=ACTION_LABELS)
+
+
+def render_form(form: ArenaForm, arena: Arena | None = None, status: int = 200):
+    return render_template("arenas/form.html", form=form, arena=arena), status
+
+
+def refused(form: ArenaForm, error: ValidationFailed, arena: Arena | None = None):
+    """Nothing saved: the form again, with the operation's reasons next to the fields."""
+    db.session.rollback()
+    form.add_errors(error.errors)
+    return render_form(form, arena, status=400)
+
+
+@bp.get("/new")
+@login_required
+def new():
+    """The empty form for a new arena."""
+    require_office()
+    return render_form(ArenaCreateForm(portfolios=portfolio_choices()))
+
+
+@bp.post("/new")
+@login_required
+def create():
+    """Register a new arena."""
+    require_office()
+    form = ArenaCreateForm(portfolios=portfolio_choices())
+    if not form.validate_on_submit():
+        return render_form(form, status=400)
+    try:
+        arena = ops.create_arena(current_user, form.to_input(), ArenaStatus(form.status.data))
+    except ValidationFailed as error:
+        return refused(form, error)
+    db.session.commit()
+    flash(_("Arenaen «%(name)s» er registrert.", name=arena.name), "success")
+    return redirect(url_for(".detail", arena_id=arena.id))
+
+
+@bp.get("/<int:arena_id>/edit")
+@login_required
+def edit(arena_id: int):
+    """The form with the arena's current facts."""
+    arena = load_arena(arena_id)
+    form = ArenaForm(portfolios=portfolio_choices(arena), data=arena_form_data(arena))
+    return render_form(form, arena)
+
+
+@bp.post("/<int:arena_id>/edit")
+@login_required
+def update(arena_id: int):
+    """Save changes to an arena's facts (its status changes only through decisions)."""
+    arena = load_arena(arena_id)
+    form = ArenaForm(portfolios=portfolio_choices(arena))
+    if not form.validate_on_submit():
+        return render_form(form, arena, status=400)
+    try:
+        changes = ops.update_arena(current_user, arena, form.to_input())
+    except ValidationFailed as error:
+        return refused(form, error, arena)
+    db.session.commit()
+    flash(_("Endringene er lagret.") if changes else _("Ingen endringer å lagre."),
+          "success" if changes else "info")
+    return redirect(url_for(".detail", arena_id=arena.id))
+
+
+@bp.post("/<int:arena_id>/archive")
+@login_required
+def archive(arena_id: int):
+    """Take the arena out of the active register."""
+    arena = load_arena(arena_id)
+    ops.archive_arena(current_user, arena)
+    db.session.commit()
+    flash(_("Arenaen er arkivert."), "success")
+    return redirect(url_for(".detail", arena_id=arena.id))
+
+
+@bp.post("/<int:arena_id>/unarchive")
+@login_required
+def unarchive(arena_id: int):
+    """Bring the arena back into the active register."""
+    arena = load_arena(arena_id)
+    ops.unarchive_arena(current_user, arena)
+    db.session.commit()
+    flash(_("Arenaen er hentet fram fra arkivet."), "success")
+    return redirect(url_for(".detail", arena_id=arena.id))

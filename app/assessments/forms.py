@@ -44,7 +44,8 @@ class AssessmentBaseForm(FlaskForm):
         Regexp(r"^\d*$", message=_l("Skjemaet er ugyldig. Last siden på nytt."))])
     yearly_cost = IntegerField(
         _l("Årlig kostnad (kr)"),
-        validators=[Optional(), NumberRange(min=0, max=10**9, message=_l("Oppgi et beløp i hele kroner, 0 eller mer."))],
+        validators=[Optional(), NumberRange(
+            min=0, max=10**9, message=_l("Oppgi et beløp i hele kroner, 0 eller mer."))],
     )
     recommendation = RadioField(_l("Anbefaling"), choices=_choices(labels.RECOMMENDATION_LABELS),
                                 validators=[Optional()])

@@ -20,4 +20,5 @@ class CycleSettingsForm(FlaskForm):
     def validate_review_deadline(self, field):
         start = self.submission_deadline.data
         if field.data and start and field.data < start:
-            raise ValidationError(_l("Fristen for behandling kan ikke være før innsendingsfristen."))
+            raise ValidationError(
+                _l("Fristen for behandling kan ikke være før innsendingsfristen."))

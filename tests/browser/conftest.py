@@ -3,12 +3,17 @@
 No pytest-playwright plugin: the fixtures here are hand-made.
 
 - `browser` (session): one headless /usr/bin/chromium for the whole run.
-- `live_server` (session): the app on a temp-file SQLite database, migrated and loaded with the
-  demo data, served by werkzeug in a daemon thread; yields the base URL (no trailing slash).
+- `live_app` (session): the Flask app on a temp-file SQLite database, migrated and loaded with the
+  demo data as of DEMO_TODAY (2026-03-02). While each browser test runs, the app's clock is
+  shifted to that day (autouse `_demo_clock`), so "today" (deadlines, overdue tags) does not
+  depend on the real date. Open an app context on it to look up demo ids.
+- `live_server` (session): `live_app` served by werkzeug in a daemon thread; yields the base URL
+  (no trailing slash). One server and database for the whole session: each test must work on
+  its own assessments (pick them by arena name) or not depend on the order tests run in.
 - `page` (function): a fresh context (locale nb-NO) and page, closed afterwards.
-- `login(page, base_url, email, password="demo")` and `assert_accessible(page)` are plain
-  functions; they are also offered as fixtures of the same name, so a test can either take them
-  as arguments or import them.
+- `login(page, base_url, email, password="demo")`, `logout(page)` and `assert_accessible(page)`
+  are plain functions (`from tests.browser.conftest import login`); `login` and
+  `assert_accessible` are also offered as fixtures of the same name.
 
 Every test under tests/browser/ gets the `browser` marker automatically (see the hook at the end),
 so `pytest -m browser` runs exactly these and `pytest -m "not browser"` leaves them out.
@@ -20,12 +25,14 @@ import json
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from flask import Flask
     from playwright.sync_api import Browser, Page
 
 BROWSER_TESTS_DIR = Path(__file__).resolve().parent
@@ -44,6 +51,17 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DEFAULT_TIMEOUT_MS = 15_000
+# The demo is loaded as of this date (a Monday; the open cycle 2026 then runs 2026-02-09 ..
+# 2026-03-09), the same as tests/conftest.py, so pages do not change with the real date.
+DEMO_TODAY = date(2026, 3, 2)
+OPEN_YEAR = 2026
+
+# Demo accounts (password "demo"), one per role; the same as tests/conftest.py.
+CONTACT = "kontakt@bergen.example"  # portfolios KML and ASB
+COMMISSIONER = "byrad@bergen.example"  # KML and ASB
+OFFICE = "kontoret@bergen.example"
+SECRETARY = "sekretar@bergen.example"
+ADMIN = "admin@bergen.example"
 
 # `app` and `config` live at the repository root; make them importable however pytest was started.
 if str(REPO_ROOT) not in sys.path:
@@ -77,11 +95,55 @@ def browser() -> Iterator[Browser]:
         playwright.stop()
 
 
+_clock: dict[str, Any] = {}  # the real clock functions and the offset, fixed at first use
+
+
+def _travel_to(mp: pytest.MonkeyPatch, day: date) -> None:
+    """Shift app.clock (and every app module that imported its functions by name) to `day`.
+
+    The shifted clock starts at 10:00 UTC on `day` the first time this is called and keeps
+    running from there, so timestamps written during the session stay in order.
+    """
+    from app import clock
+
+    if not _clock:
+        _clock.update(now=clock.now, today=clock.today,
+                      offset=datetime.combine(day, time(10, 0), tzinfo=UTC) - clock.now())
+    real_now, real_today, offset = _clock["now"], _clock["today"], _clock["offset"]
+
+    def shifted_now() -> datetime:
+        return real_now() + offset
+
+    def shifted_today() -> date:
+        return shifted_now().astimezone(clock.OSLO).date()
+
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "app" or name.startswith("app.")):
+            continue
+        for attr, real, fake in (("now", real_now, shifted_now),
+                                 ("today", real_today, shifted_today)):
+            if getattr(module, attr, None) is real:
+                mp.setattr(module, attr, fake)
+
+
+@pytest.fixture(autouse=True)
+def _demo_clock() -> Iterator[None]:
+    """During each browser test the app's "today" is DEMO_TODAY (undone afterwards, so tests
+    outside tests/browser/ that run in the same session see the real clock)."""
+    with pytest.MonkeyPatch.context() as mp:
+        _travel_to(mp, DEMO_TODAY)
+        yield
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with the demo data, served over HTTP in a thread. Yields the base URL."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The Flask app behind `live_server`, on a temp-file SQLite database with the demo.
+
+    The demo is loaded as of DEMO_TODAY, and during browser tests the app's clock says it is that
+    day too (see `_demo_clock`). Tests may open an app context on it to look up ids, e.g.
+    `with live_app.app_context(): ...`.
+    """
     import flask_migrate
-    from werkzeug.serving import make_server
 
     from app import create_app
     from app.demo.loader import load_demo
@@ -90,13 +152,33 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     db_file = tmp_path_factory.mktemp("browser-db") / "browser.sqlite3"
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}")
-    with app.app_context():
+    with pytest.MonkeyPatch.context() as mp, app.app_context():
+        _travel_to(mp, DEMO_TODAY)
         flask_migrate.upgrade()
-        load_demo()
+        load_demo(DEMO_TODAY)
         db.session.commit()
         db.session.remove()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The app with the demo data, served over HTTP in a thread. Yields the base URL."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class QuietHandler(WSGIRequestHandler):
+        """Logs only server errors, so a failing test's output is not buried in GET lines."""
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            if str(code).startswith("5"):
+                super().log_request(code, size)
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -105,9 +187,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture
@@ -135,6 +214,12 @@ def login(page: Page, base_url: str, email: str, password: str = "demo") -> None
     page.fill("#password", password)
     with page.expect_navigation():
         page.locator("form#login-form button[type=submit]").click()
+
+
+def logout(page: Page) -> None:
+    """Log out with the header's "Logg ut" button and wait for the login page."""
+    with page.expect_navigation():
+        page.locator("form[action$='/auth/logout'] button[type=submit]").click()
 
 
 def _inject_axe(page: Page) -> None:
@@ -217,6 +302,15 @@ def _assert_accessible_fixture():
 
 # --------------------------------------------------------------------------- markers
 
+# pytest's `filterwarnings = ["error"]` is process-wide, so it also reaches the live server's
+# request threads, where it turns a library's deprecation warning into a 500 page. The browser
+# tests check what users see, so these known warnings are shown in the summary instead (the
+# unit tests still fail on them). Keep this list short and specific.
+SERVER_WARNINGS_SHOWN = (
+    # WTForms 3.3 deprecates (value, label) tuples as choices (app/assessments/forms.py).
+    "default:Passing SelectField choices as tuples:DeprecationWarning",
+)
+
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects anything
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -225,3 +319,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = Path(item.path).resolve()
         if path.is_relative_to(BROWSER_TESTS_DIR):
             item.add_marker(pytest.mark.browser)
+            for spec in SERVER_WARNINGS_SHOWN:
+                item.add_marker(pytest.mark.filterwarnings(spec))

@@ -1,0 +1,239 @@
+"""axe-core (WCAG 2.1 A/AA) on every page each demo role can open, plus the anonymous pages.
+
+The pages come from the app itself: every GET rule of `app.url_map`, with demo ids filled in for
+rules that take arguments, plus every link in the role's main menu. Pages that answer 403/404 for
+a role are skipped; every other answer must be a 200 that axe finds nothing wrong with. All
+violations of a role are collected and reported together.
+
+Only reads: ids are looked up when the test runs, so the order of the browser tests does not
+matter (the flow test moves one assessment through the workflow).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, url_for
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import (
+    ADMIN,
+    COMMISSIONER,
+    CONTACT,
+    OFFICE,
+    OPEN_YEAR,
+    SECRETARY,
+    format_violations,
+    login,
+    run_axe,
+)
+
+ROLES = {
+    "contact": CONTACT,
+    "byrad": COMMISSIONER,
+    "kontoret": OFFICE,
+    "sekretar": SECRETARY,
+    "admin": ADMIN,
+}
+MIN_PAGES_PER_ROLE = 5
+SKIPPED_STATUSES = (403, 404)
+# Endpoints that are not pages (files) or only answer POST in practice.
+NOT_PAGES = {"static"}
+
+
+# --------------------------------------------------------------------------- which pages
+
+
+def demo_values(app: Flask, email: str) -> dict[str, list]:
+    """Demo values for each URL argument name, chosen for the user `email`.
+
+    assessment_id: for each state, an assessment of the open cycle the user may see (any one
+    when they may see none of that state), and one of 2021.
+    """
+    from app.extensions import db
+    from app.models import Arena, Assessment, Portfolio, User
+    from workflows.assessment import AssessmentState, can_view
+
+    with app.app_context():
+        try:
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            contact = db.session.scalar(sa.select(User).where(User.email == CONTACT))
+            kml = db.session.scalar(sa.select(Portfolio).where(Portfolio.code == "KML"))
+            arena = db.session.scalar(
+                sa.select(Arena).where(Arena.portfolios.any(Portfolio.id == kml.id))
+                .order_by(Arena.id).limit(1))
+            assessments = db.session.scalars(
+                sa.select(Assessment).join(Assessment.cycle).order_by(Assessment.id)).all()
+            ids = []
+            for state in AssessmentState:
+                of_state = [a for a in assessments
+                            if a.cycle.year == OPEN_YEAR and a.state == state]
+                visible = [a for a in of_state if can_view(a, user)]
+                if visible or of_state:
+                    ids.append((visible or of_state)[0].id)
+            old = [a for a in assessments if a.cycle.year == 2021]
+            ids.append(([a for a in old if can_view(a, user)] or old)[0].id)
+            return {
+                "assessment_id": ids,
+                "year": [2021, OPEN_YEAR],
+                "arena_id": [arena.id],
+                "arena_key": [arena.key],
+                "user_id": [contact.id],
+                "portfolio_id": [kml.id],
+                "portfolio_code": [kml.code],
+                "code": [kml.code],
+            }
+        finally:
+            db.session.remove()
+
+
+def page_paths(app: Flask, values: dict[str, list]) -> tuple[list[str], list[str]]:
+    """(paths to visit, rules whose arguments have no demo value)."""
+    paths: list[str] = []
+    unresolved: list[str] = []
+    with app.test_request_context():
+        rules = sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+        for rule in rules:
+            if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_PAGES:
+                continue
+            names = sorted(rule.arguments - set(rule.defaults or {}))
+            if any(name not in values for name in names):
+                unresolved.append(f"{rule.rule} ({rule.endpoint}): no demo value for "
+                                  + ", ".join(n for n in names if n not in values))
+                continue
+            for combo in itertools.product(*(values[n] for n in names)):
+                paths.append(url_for(rule.endpoint, **dict(zip(names, combo, strict=True))))
+            if rule.endpoint == "cycles.dashboard":  # the dashboard filtered by a state
+                paths.append(url_for(rule.endpoint, year=OPEN_YEAR, state="returned"))
+    return list(dict.fromkeys(paths)), unresolved
+
+
+def menu_paths(page: Page) -> list[str]:
+    """The links of the main menu on the current page (as paths)."""
+    hrefs = page.locator("nav[aria-label] a[href]").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+    return [urlsplit(h).path + (f"?{urlsplit(h).query}" if urlsplit(h).query else "")
+            for h in hrefs]
+
+
+# --------------------------------------------------------------------------- checking
+
+# axe only reports text it cannot see as "incomplete" (e.g. a table overlapping the next one);
+# this catches that case: a table sticking out of a box that does not scroll.
+SPILLED_TABLES_JS = """() => [...document.querySelectorAll('main table')].filter((t) => {
+    const box = t.parentElement;
+    const style = getComputedStyle(box);
+    const scrolls = ['auto', 'scroll'].includes(style.overflowX);
+    return !scrolls && t.getBoundingClientRect().right > box.getBoundingClientRect().right + 1;
+}).map((t) => (t.id ? 'table#' + t.id : 'table')
+    + (t.caption ? ' "' + t.caption.textContent.trim() + '"' : ''))
+"""
+
+
+@dataclass
+class Report:
+    checked: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def check(self, page: Page, label: str | None = None) -> None:
+        """Run axe on the page shown now and note any violations under its URL."""
+        where = label or urlsplit(page.url).path + (
+            f"?{urlsplit(page.url).query}" if urlsplit(page.url).query else "")
+        self.checked.append(where)
+        violations = run_axe(page)
+        if violations:
+            self.problems.append(f"{where}:\n{format_violations(violations)}")
+        spilled = page.evaluate(SPILLED_TABLES_JS)
+        if spilled:
+            self.problems.append(
+                f"{where}:\n" + "\n".join(
+                    f"- table wider than its box (may overlap what is next to it) -> {t}"
+                    for t in spilled))
+
+    def visit(self, page: Page, base_url: str, path: str) -> None:
+        response = page.goto(base_url + path)
+        assert response is not None, path
+        final = urlsplit(page.url)
+        final_path = final.path + (f"?{final.query}" if final.query else "")
+        if response.status in SKIPPED_STATUSES:
+            self.skipped.append(f"{path} ({response.status})")
+        elif response.status != 200:
+            self.problems.append(f"{path}: HTTP {response.status} (expected 200, 403 or 404)")
+        elif final_path in self.checked:
+            via = f"redirects to {final_path}, " if final_path != path else ""
+            self.skipped.append(f"{path} ({via}already checked)")
+        else:
+            self.check(page)
+
+    def fail_if_problems(self, who: str, extra: list[str] = ()) -> None:
+        problems = self.problems + list(extra)
+        if problems:
+            pytest.fail(
+                f"{len(problems)} page(s) with problems for {who} "
+                f"({len(self.checked)} checked):\n" + "\n".join(problems),
+                pytrace=False,
+            )
+
+
+# --------------------------------------------------------------------------- tests
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_of_a_role_passes_axe(
+    role: str, page: Page, live_app: Flask, live_server: str
+) -> None:
+    email = ROLES[role]
+    paths, unresolved = page_paths(live_app, demo_values(live_app, email))
+    login(page, live_server, email)
+    expect(page.locator("form[action$='/auth/logout']")).to_be_visible()
+    paths += [p for p in menu_paths(page) if p not in paths]
+
+    report = Report()
+    for path in paths:
+        report.visit(page, live_server, path)
+
+    print(f"{role}: {len(report.checked)} page(s) checked: {', '.join(report.checked)}")
+    print(f"{role}: skipped {', '.join(report.skipped) or 'none'}")
+    report.fail_if_problems(
+        f"{role} ({email})",
+        [f"unchecked rule {u} (add a demo value in demo_values)" for u in unresolved],
+    )
+    assert len(report.checked) >= MIN_PAGES_PER_ROLE, (
+        f"only {len(report.checked)} page(s) checked for {role}: {report.checked}; "
+        f"skipped: {report.skipped}")
+
+
+def test_anonymous_pages_pass_axe(page: Page, live_server: str) -> None:
+    report = Report()
+
+    page.goto(f"{live_server}/auth/login")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logg inn")
+    report.check(page, "/auth/login")
+
+    response = page.goto(f"{live_server}/finnes-ikke")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fant ikke siden")
+    report.check(page, "/finnes-ikke (404)")
+
+    report.fail_if_problems("an anonymous visitor")
+
+
+def test_english_dashboard_passes_axe(page: Page, live_server: str) -> None:
+    login(page, live_server, OFFICE)
+    page.goto(f"{live_server}/cycles/{OPEN_YEAR}")
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert urlsplit(page.url).path == f"/cycles/{OPEN_YEAR}"  # back on the same page
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Gjennomgang {OPEN_YEAR}")
+    expect(page.get_by_role("button", name="Norsk")).to_be_visible()
+
+    report = Report()
+    report.check(page, f"/cycles/{OPEN_YEAR} (English)")
+    report.fail_if_problems("the council office in English")
