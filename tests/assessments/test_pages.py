@@ -6,6 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from app.extensions import db
 from app.models import Assessment, Cycle
@@ -137,3 +138,15 @@ def test_last_years_answers_are_shown(client, make_assessment, state, email):
     assert "Fjorårsmarkør 2021 (gjennomslag)" in html
     if state != S.DRAFT:  # the read-only page shows last year's whole assessment
         assert "Fjorårsmarkør 2021 (begrunnelse)" in html
+
+
+def test_form_shows_last_years_recommendation_reason(client, make_assessment):
+    from app.assessments.queries import previous_assessment
+
+    assessment = make_assessment(state="draft", portfolio="KML")
+    reason = previous_assessment(assessment).recommendation_reason
+    assert reason
+    login(client, CONTACT)
+    html = client.get(f"/assessments/{assessment.id}").get_data(as_text=True)
+    assert 'name="recommendation_reason"' in html
+    assert escape(reason) in html
