@@ -103,6 +103,8 @@ def test_production_starts_with_strong_secret(database_url):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/auth/login", base_url="https://localhost")
     assert "max-age" in response.headers["Strict-Transport-Security"]
+    with app.app_context():
+        db.engine.dispose()  # close its pooled connection now, not at garbage collection
 
 
 def test_login_attempts_are_rate_limited(database_url):
