@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from app import audit
+from app.archiving import set_archived
 from app.auth.passwords import hash_password
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -180,21 +181,12 @@ def update_portfolio(actor: Any, portfolio: Portfolio, data: PortfolioInput) -> 
 
 def archive_portfolio(actor: Any, portfolio: Portfolio) -> None:
     """Hide a portfolio from new choices; arenas and users keep it."""
-    _set_portfolio_archived(actor, portfolio, True)
+    set_archived(actor, portfolio, "portfolio", True)
 
 
 def unarchive_portfolio(actor: Any, portfolio: Portfolio) -> None:
     """Offer an archived portfolio as a choice again."""
-    _set_portfolio_archived(actor, portfolio, False)
-
-
-def _set_portfolio_archived(actor: Any, portfolio: Portfolio, archived: bool) -> None:
-    action = "portfolio_archived" if archived else "portfolio_unarchived"
-    if portfolio.is_archived == archived:
-        raise TransitionNotAllowed(action, ["already in that state"])
-    portfolio.is_archived = archived
-    audit.record(actor, "portfolio", portfolio.id, action, fields=["is_archived"])
-    db.session.flush()
+    set_archived(actor, portfolio, "portfolio", False)
 
 
 # --------------------------------------------------------------------------- settings

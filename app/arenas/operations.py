@@ -11,11 +11,11 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from app import audit
+from app.archiving import set_archived
 from app.clock import today
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Arena, ArenaKind, ArenaStatus, Portfolio
-from workflows.engine import TransitionNotAllowed
 
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EARLIEST_YEAR = 1800
@@ -135,18 +135,9 @@ def update_arena(actor: Any, arena: Arena, data: ArenaInput) -> list[str]:
 
 def archive_arena(actor: Any, arena: Arena) -> None:
     """Take an arena out of the active register; its history stays."""
-    _set_archived(actor, arena, True)
+    set_archived(actor, arena, "arena", True)
 
 
 def unarchive_arena(actor: Any, arena: Arena) -> None:
     """Bring an archived arena back into the active register."""
-    _set_archived(actor, arena, False)
-
-
-def _set_archived(actor: Any, arena: Arena, archived: bool) -> None:
-    action = "arena_archived" if archived else "arena_unarchived"
-    if arena.is_archived == archived:
-        raise TransitionNotAllowed(action, ["already in that state"])
-    arena.is_archived = archived
-    audit.record(actor, "arena", arena.id, action, fields=["is_archived"])
-    db.session.flush()
+    set_archived(actor, arena, "arena", False)
