@@ -17,6 +17,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -91,18 +92,28 @@ def template_db(tmp_path_factory) -> Iterator[str]:
         yield str(path)
 
 
+@contextmanager
+def _pg_database(kind: str, template: str | None = None) -> Iterator[str]:
+    """A throw-away PostgreSQL database (a clone of `template`, or empty), dropped after."""
+    name = f"{sa.make_url(PG_URL).database}_{kind}{os.getpid()}_{next(_counter)}"
+    clause = f' TEMPLATE "{template}"' if template else ""
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"{clause}')
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
 @pytest.fixture()
 def database_url(template_db, tmp_path) -> Iterator[str]:
     """A fresh copy of the template database for one test."""
     if IS_POSTGRES:
-        name = f"{sa.make_url(PG_URL).database}_t{os.getpid()}_{next(_counter)}"
-        admin = _pg_admin_engine()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
-        yield _pg_url(name)
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        with _pg_database("t", template=template_db) as url:
+            yield url
     else:
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(template_db, path)
@@ -113,14 +124,8 @@ def database_url(template_db, tmp_path) -> Iterator[str]:
 def empty_database_url(tmp_path) -> Iterator[str]:
     """An empty database (no tables) for migration and demo-loading tests."""
     if IS_POSTGRES:
-        name = f"{sa.make_url(PG_URL).database}_e{os.getpid()}_{next(_counter)}"
-        admin = _pg_admin_engine()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield _pg_url(name)
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        with _pg_database("e") as url:
+            yield url
     else:
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
 
