@@ -77,7 +77,7 @@ translations: $(PY_STAMP)
 
 # Builds or upgrades instance/app.sqlite3, loads the demo into an empty database, serves on :5000.
 run: install
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

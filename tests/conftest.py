@@ -62,7 +62,7 @@ def build_database(url: str, *, demo: bool = True) -> None:
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="heads")
         if demo:
             load_demo(DEMO_TODAY)
             db.session.commit()

@@ -32,7 +32,7 @@ def blank(empty_database_url):
 
 @pytest.fixture()
 def migrated(blank):
-    flask_migrate.upgrade()
+    flask_migrate.upgrade(revision="heads")
     return blank
 
 
@@ -65,7 +65,7 @@ def count(statement) -> int:
 
 def test_upgrade_builds_every_table(blank):
     assert table_names() == set()
-    flask_migrate.upgrade()
+    flask_migrate.upgrade(revision="heads")
     assert table_names() == {t.name for t in db.metadata.sorted_tables} | {"alembic_version"}
     version = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
     assert version == "0001"
@@ -89,7 +89,7 @@ def test_check_notices_drift(migrated):
 def test_downgrade_to_base_and_upgrade_again(migrated):
     flask_migrate.downgrade(revision="base")
     assert table_names() <= {"alembic_version"}
-    flask_migrate.upgrade()
+    flask_migrate.upgrade(revision="heads")
     assert table_names() == {t.name for t in db.metadata.sorted_tables} | {"alembic_version"}
     assert drift() == []
 

@@ -154,7 +154,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}")
     with pytest.MonkeyPatch.context() as mp, app.app_context():
         _travel_to(mp, DEMO_TODAY)
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="heads")
         load_demo(DEMO_TODAY)
         db.session.commit()
         db.session.remove()
