@@ -275,3 +275,40 @@ def make_assessment(app):
 
 def chromium_available() -> bool:
     return Path("/usr/bin/chromium").exists()
+
+
+class _SMTPHandler:
+    """Keeps every message the test SMTP server receives; can answer with an error code."""
+
+    def __init__(self):
+        self.messages: list = []
+        self.reply: str | None = None  # e.g. "451 try later" or "550 no such user"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.reply:
+            return self.reply
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+@pytest.fixture()
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1: `.port`, `.messages`, `.reply`."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    handler = _SMTPHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.port = port
+    try:
+        yield handler
+    finally:
+        controller.stop()
