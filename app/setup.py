@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -16,6 +16,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def select_locale() -> str:
     """Norwegian unless the person chose English (session) or set it on their profile."""
+    if not has_request_context():  # CLI and scheduler jobs speak Norwegian
+        return "nb"
     chosen = session.get("locale")
     if chosen in ("nb", "en"):
         return chosen
@@ -95,10 +97,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.cli import users_cli
+    from app.cycles.cli import cycles_cli
     from app.demo.cli import demo_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(cycles_cli)
 
 
 def init_app(app: Flask) -> None:

@@ -11,17 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.arenas import Arena
 from app.models.types import UTCDateTime, enum_column, utcnow
-
-
-class CycleStatus(str, Enum):
-    """Where a yearly review is."""
-
-    PLANNED = "planned"
-    OPEN = "open"
-    IN_REVIEW = "in_review"
-    AWAITING_DECISION = "awaiting_decision"
-    ASSEMBLED = "assembled"
-    PUBLISHED = "published"
+from workflows.cycle import CycleStatus
 
 
 class CriterionKind(str, Enum):

@@ -1,0 +1,55 @@
+"""`flask cycles clone` and `flask cycles open`: steer a cycle from the command line."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from app.cycles.lifecycle import clone_cycle, open_cycle, subject_for
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import Cycle
+from workflows.cycle import CycleStatus
+from workflows.engine import TransitionNotAllowed
+
+cycles_cli = AppGroup("cycles", help="Yearly review cycles.")
+
+
+def _cycle(year: int) -> Cycle:
+    cycle = db.session.scalar(sa.select(Cycle).where(Cycle.year == year))
+    if cycle is None:
+        raise click.ClickException(f"Fant ingen gjennomgang for {year}.")
+    return cycle
+
+
+@cycles_cli.command("clone")
+@click.option("--from", "source_year", type=int, required=True, help="Last year's cycle.")
+@click.option("--to", "year", type=int, required=True, help="The new cycle's year.")
+def clone_command(source_year: int, year: int) -> None:
+    """Create next year's cycle from last year's (arenas, criteria, settings, deadlines)."""
+    try:
+        cycle = clone_cycle(None, _cycle(source_year), year)
+    except ValidationFailed:
+        raise click.ClickException(f"Det finnes allerede en gjennomgang for {year}.") from None
+    db.session.commit()
+    click.echo(f"Laget «{cycle.title}» med {len(cycle.arenas)} arenaer; "
+               f"frist {cycle.submission_deadline}.")
+
+
+@cycles_cli.command("open")
+@click.argument("year", type=int)
+def open_command(year: int) -> None:
+    """Open a planned cycle: create its assessments, carried forward from last year."""
+    cycle = _cycle(year)
+    if cycle.status != CycleStatus.PLANNED:
+        click.echo(f"«{cycle.title}» er allerede åpnet; ingenting er endret.")
+        return
+    try:
+        created = open_cycle(None, cycle)
+    except TransitionNotAllowed:
+        db.session.rollback()
+        problems = "\n".join(f"  - {p}" for p in subject_for(_cycle(year)).problems)
+        raise click.ClickException(f"Kan ikke åpne «{cycle.title}»:\n{problems}") from None
+    db.session.commit()
+    click.echo(f"Åpnet «{cycle.title}»: {created} vurderinger opprettet.")
