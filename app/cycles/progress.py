@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Arena, Assessment, Cycle, Portfolio, User
+from app.models import Arena, Assessment, Cycle, Portfolio, Reminder, User
 from workflows.assessment import AssessmentState
+from workflows.reminders import REMINDER_KINDS
 
 STATE_ORDER = list(AssessmentState)
 
@@ -25,6 +27,7 @@ class Progress:
     by_portfolio: dict[Portfolio, Counter] = field(default_factory=dict)
     by_contact: dict[User, Counter] = field(default_factory=dict)
     overdue: int = 0
+    last_reminder: dict[int, datetime] = field(default_factory=dict)  # assessment id -> when
 
     @property
     def total(self) -> int:
@@ -68,9 +71,21 @@ def load_rows(cycle: Cycle, state: AssessmentState | None = None) -> list[Assess
     return rows
 
 
+def last_reminders(cycle: Cycle) -> dict[int, datetime]:
+    """When each of the cycle's assessments was last reminded (one query for all of them)."""
+    rows = db.session.execute(
+        sa.select(Reminder.assessment_id, sa.func.max(Reminder.queued_at))
+        .join(Assessment, Assessment.id == Reminder.assessment_id)
+        .where(Assessment.cycle_id == cycle.id, Reminder.kind.in_(REMINDER_KINDS))
+        .group_by(Reminder.assessment_id)
+    )
+    return dict(rows.all())
+
+
 def cycle_progress(cycle: Cycle, state: AssessmentState | None = None) -> Progress:
     """Counts per state, per portfolio and per contact for `cycle`."""
-    progress = Progress(cycle=cycle, rows=load_rows(cycle, state))
+    progress = Progress(cycle=cycle, rows=load_rows(cycle, state),
+                        last_reminder=last_reminders(cycle))
     for a in progress.rows:
         progress.by_state[a.state] += 1
         progress.overdue += a.is_overdue

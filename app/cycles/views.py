@@ -7,11 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.cycles.forms import CycleSettingsForm
-from app.cycles.operations import SETTING_FIELDS, update_cycle_settings
+from app.cycles.operations import update_cycle_settings
 from app.cycles.progress import STATE_ORDER, cycle_progress
 from app.extensions import db
+from app.labels import REMINDER_KIND_LABELS
 from app.models import Cycle
+from app.templating import org_label
 from workflows.assessment import AssessmentState
+from workflows.reminders import ReminderSchedule, escalation_dates, reminder_dates
 from workflows.roles import Role
 
 bp = Blueprint("cycles", __name__, url_prefix="/cycles")
@@ -65,12 +68,25 @@ def settings(year: int):
     """Title, deadlines and the sign-off step of one cycle."""
     require_office()
     cycle = load_cycle(year)
-    form = CycleSettingsForm(obj=cycle)
+    schedule = ReminderSchedule.from_dict(cycle.reminder_schedule)
+    form = CycleSettingsForm(obj=cycle, **CycleSettingsForm.schedule_data(schedule))
     if form.validate_on_submit():
-        values = {name: form[name].data for name in SETTING_FIELDS}
-        if update_cycle_settings(current_user, cycle, values):
+        if update_cycle_settings(current_user, cycle, form.settings_values(schedule)):
             db.session.commit()
             flash(_("Innstillingene er lagret."), "success")
         return redirect(url_for(".dashboard", year=year))
     status = 400 if form.errors else 200
-    return render_template("cycles/settings.html", cycle=cycle, form=form), status
+    return render_template("cycles/settings.html", cycle=cycle, form=form,
+                           schedule_dates=schedule_dates(cycle, schedule)), status
+
+
+def schedule_dates(cycle: Cycle, schedule: ReminderSchedule) -> list[tuple]:
+    """(date, what) of the reminders and escalations for the saved deadline."""
+    deadline = cycle.submission_deadline
+    if deadline is None:
+        return []
+    who = {"escalation_commissioner": org_label("head_label"),
+           "escalation_office": org_label("council_office_label")}
+    dues = sorted(reminder_dates(deadline, schedule) + escalation_dates(deadline, schedule))
+    return [(due.day, str(REMINDER_KIND_LABELS[due.kind]) % {"who": who.get(due.kind, "")})
+            for due in dues]

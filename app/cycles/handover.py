@@ -1,0 +1,79 @@
+"""Handover and "no change since last year": operations the council office and contacts use
+mid-cycle. Drafts, comments and history stay where they are; only who answers changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app import audit
+from app.assessments.operations import AnswerInput, save_answers, submit_assessment
+from app.assessments.queries import ACTIVE_CYCLE_STATES, previous_assessment
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import Arena, Assessment, Cycle, Portfolio, User, UserRole
+from workflows.roles import Role
+
+
+def _ensure_contact(user: User) -> None:
+    if not user.is_active:
+        raise ValidationFailed({"user": "inactive"})
+    if Role.CONTACT not in user.roles:
+        user.role_rows.append(UserRole(role=Role.CONTACT))
+
+
+def reassign_assessment(actor: Any, assessment: Assessment, user: User) -> None:
+    """Make `user` the one contact who answers `assessment` (the draft stays as it is)."""
+    _ensure_contact(user)
+    previous = assessment.contact_id
+    if previous == user.id:
+        return
+    assessment.contact_id = user.id
+    audit.record(actor, "assessment", assessment.id, "contact_reassigned",
+                 from_user=previous, to_user=user.id)
+    db.session.flush()
+
+
+def hand_over_portfolio(actor: Any, portfolio: Portfolio, old: User, new: User) -> int:
+    """`new` takes over `old`'s place as contact for `portfolio`; `old` loses access to its
+    assessments. Returns how many assessments assigned to `old` moved to `new`."""
+    if old.id == new.id or portfolio not in old.portfolios:
+        raise ValidationFailed({"old": "not_member"})
+    _ensure_contact(new)
+    old.portfolios.remove(portfolio)
+    if portfolio not in new.portfolios:
+        new.portfolios.append(portfolio)
+    moved = db.session.scalars(
+        sa.select(Assessment).join(Assessment.cycle)
+        .where(Assessment.contact_id == old.id, Cycle.status.in_(ACTIVE_CYCLE_STATES),
+               Assessment.arena.has(Arena.portfolios.any(Portfolio.id == portfolio.id)))
+    ).all()
+    for assessment in moved:
+        assessment.contact_id = new.id
+    audit.record(actor, "portfolio", portfolio.id, "contact_handed_over",
+                 from_user=old.id, to_user=new.id, assessments=[a.id for a in moved])
+    db.session.flush()
+    return len(moved)
+
+
+def confirm_unchanged(assessment: Assessment, actor: Any, comment: str) -> None:
+    """Take last year's answers as this year's, with a required short comment, and submit.
+    The assessment is still reviewed as usual; the audit trail and the page say so."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationFailed({"unchanged_comment": "required"})
+    previous = previous_assessment(assessment)
+    if previous is None:
+        raise ValidationFailed({"unchanged_comment": "no_previous"})
+    data = AnswerInput(
+        answers={k: dict(v) for k, v in (previous.answers or {}).items()
+                 if k in {c.key for c in assessment.cycle.criteria_set.criteria}},
+        yearly_cost=previous.yearly_cost, recommendation=previous.recommendation,
+        recommendation_reason=previous.recommendation_reason)
+    save_answers(assessment, actor, data, assessment.version)
+    assessment.unchanged_comment = comment
+    audit.record(actor, "assessment", assessment.id, "confirmed_unchanged",
+                 from_state=assessment.state, to_state=assessment.state,
+                 comment=comment, previous_year=previous.cycle.year)
+    submit_assessment(assessment, actor)

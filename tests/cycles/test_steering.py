@@ -1,0 +1,140 @@
+"""The council office's steering pages: clone/open buttons, handover, bulk actions, and the
+contact's "no change since last year"."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Assessment, AuditEvent, Cycle, Portfolio, User
+from tests.conftest import CONTACT, OFFICE, OTHER_CONTACT, fingerprint, login, post
+from workflows.assessment import AssessmentState as S
+from workflows.cycle import CycleStatus
+
+
+def user(email: str) -> User:
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def cycle(year: int) -> Cycle:
+    return db.session.scalar(sa.select(Cycle).where(Cycle.year == year))
+
+
+def test_office_clones_and_opens_from_the_dashboard(client):
+    login(client, OFFICE)
+    response = post(client, "/cycles/2021/clone", {"year": "2027"})
+    assert response.status_code == 302 and response.location.endswith("/cycles/2027")
+    page = client.get("/cycles/2027").get_data(as_text=True)
+    assert "Åpne gjennomgangen" in page
+    response = post(client, "/cycles/2027/lifecycle", {"transition": "open_cycle"})
+    assert response.status_code == 302
+    assert cycle(2027).status == CycleStatus.OPEN
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Assessment)
+                              .where(Assessment.cycle_id == cycle(2027).id))
+    assert count == 37
+    assert "Åpne gjennomgangen" not in client.get("/cycles/2027").get_data(as_text=True)
+
+
+def test_lifecycle_step_not_allowed_changes_nothing(client):
+    login(client, OFFICE)
+    before = fingerprint()
+    response = post(client, "/cycles/2026/lifecycle", {"transition": "publish_cycle"})
+    assert response.status_code == 302
+    assert fingerprint() == before
+    assert "Det går ikke nå" in client.get("/cycles/2026").get_data(as_text=True)
+    assert post(client, "/cycles/2026/lifecycle", {"transition": "bogus"}).status_code == 400
+
+
+def test_only_the_office_steers(client):
+    login(client, CONTACT)
+    before = fingerprint()
+    assert post(client, "/cycles/2021/clone", {"year": "2027"}).status_code == 403
+    assert post(client, "/cycles/2026/lifecycle",
+                {"transition": "close_submissions"}).status_code == 403
+    assert client.get("/cycles/handover").status_code == 403
+    assert client.get("/cycles/2026/bulk").status_code == 403
+    assert fingerprint() == before
+
+
+def test_handover_moves_access_and_keeps_the_draft(client, make_assessment, make_user):
+    draft = make_assessment(state=S.DRAFT, portfolio="KML")
+    text = draft.answer("participation").get("text")
+    newcomer = make_user(name="Nora Ny", email="nora@bergen.example")
+    kml = db.session.scalar(sa.select(Portfolio).where(Portfolio.code == "KML"))
+    login(client, OFFICE)
+    response = post(client, "/cycles/handover", {
+        "portfolio": kml.id, "old_user": user(CONTACT).id, "new_user": newcomer.id})
+    assert response.status_code == 302
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "contact_handed_over"))
+    assert event.details["to_user"] == newcomer.id
+    other = client.application.test_client()
+    login(other, CONTACT)
+    assert other.get(f"/assessments/{draft.id}").status_code == 404  # lost access
+    fresh = client.application.test_client()
+    login(fresh, "nora@bergen.example")
+    page = fresh.get(f"/assessments/{draft.id}").get_data(as_text=True)
+    assert 'name="participation_text"' in page and (text or "") in page
+
+
+def test_bulk_approve_and_reassign(client, make_user):
+    login(client, OFFICE)
+    in_review = db.session.scalars(sa.select(Assessment).where(
+        Assessment.cycle_id == cycle(2026).id, Assessment.state == S.IN_REVIEW)).all()
+    drafts = db.session.scalars(sa.select(Assessment).where(
+        Assessment.cycle_id == cycle(2026).id, Assessment.state == S.DRAFT)).all()
+    ids = [a.id for a in in_review] + [drafts[0].id]
+    response = post(client, "/cycles/2026/bulk", {"assessment_ids": ids, "action": "approve"})
+    assert response.status_code == 302
+    states = {a.id: a.state for a in db.session.scalars(
+        sa.select(Assessment).where(Assessment.id.in_(ids)))}
+    assert all(states[a.id] == S.APPROVED for a in in_review)
+    assert states[drafts[0].id] == S.DRAFT  # not possible, left as it was
+    target = user(OTHER_CONTACT)
+    response = post(client, "/cycles/2026/bulk", {
+        "assessment_ids": [d.id for d in drafts[:2]], "action": "reassign", "user": target.id})
+    assert response.status_code == 302
+    assert {db.session.get(Assessment, d.id).contact_id for d in drafts[:2]} == {target.id}
+
+
+def test_bulk_without_selection_is_refused(client):
+    login(client, OFFICE)
+    before = fingerprint()
+    response = post(client, "/cycles/2026/bulk", {"action": "approve"})
+    assert response.status_code == 400 and "Velg minst én vurdering" in response.get_data(
+        as_text=True)
+    assert fingerprint() == before
+
+
+def test_contact_confirms_unchanged_with_a_comment(client, make_assessment):
+    draft = make_assessment(state=S.DRAFT, portfolio="KML")
+    draft.answers, draft.recommendation = {}, None
+    db.session.commit()
+    login(client, CONTACT)
+    before = fingerprint()
+    assert post(client, f"/assessments/{draft.id}/unchanged",
+                {"unchanged_comment": "  "}).status_code == 400
+    assert fingerprint() == before
+    response = post(client, f"/assessments/{draft.id}/unchanged",
+                    {"unchanged_comment": "Samme deltakelse som i fjor."})
+    assert response.status_code == 302
+    done = db.session.get(Assessment, draft.id)
+    assert done.state == S.SUBMITTED and done.unchanged_comment == "Samme deltakelse som i fjor."
+    assert done.answer("participation")["value"]
+    actions = db.session.scalars(sa.select(AuditEvent.action).where(
+        AuditEvent.entity_type == "assessment", AuditEvent.entity_id == draft.id)).all()
+    assert "confirmed_unchanged" in actions and "submit" in actions
+    login(client, OFFICE)
+    assert "ingenting er endret siden i fjor" in client.get(
+        f"/assessments/{draft.id}").get_data(as_text=True)
+
+
+def test_form_flags_answers_that_differ_from_last_year(client, make_assessment):
+    draft = make_assessment(state=S.DRAFT, portfolio="KML")
+    answers = dict(draft.answers)
+    answers["influence"] = {"value": "none", "text": "Ingen påvirkning i år."}
+    draft.answers = answers
+    db.session.commit()
+    login(client, CONTACT)
+    page = client.get(f"/assessments/{draft.id}").get_data(as_text=True)
+    assert page.count("Endret fra i fjor") == 1
