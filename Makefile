@@ -3,6 +3,7 @@
 #
 #   make install        venv + Python deps + npm deps + static/vendor assets + translations
 #   make run            migrate, load the demo data if the database is empty, serve on :5000
+#                       with the scheduler (reminders, mail) in a process beside it
 #   make test           the whole suite that needs no external service (no browser, no PostgreSQL)
 #   make test-browser   the real-browser tests (needs /usr/bin/chromium)
 #   make lint | bench | clean
@@ -76,10 +77,14 @@ translations: $(PY_STAMP)
 	fi
 
 # Builds or upgrades instance/app.sqlite3, loads the demo into an empty database, serves on :5000.
+# The scheduler runs beside the server as its own process (reloader off, so neither starts
+# twice) and is stopped when make exits; its database lease keeps a second one idle anyway.
 run: install
 	$(FLASK) db upgrade heads
 	$(FLASK) demo load --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --no-reload --host 127.0.0.1 --port 5000
 
 test: install
 	$(BIN)/pytest -m "not browser and not postgres" -p no:cacheprovider $(PYTEST_ARGS)

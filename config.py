@@ -47,6 +47,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Reverse proxies in front whose X-Forwarded-For/-Proto to believe (0: none, direct)
+    FORWARDED_PROXIES = int(os.environ.get("FORWARDED_PROXIES", "0"))
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -55,6 +57,7 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@kommune.example")
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "postmottak@kommune.example")
 
     DEMO_DATA = BASE_DIR / "app" / "demo" / "data" / "bergen_2021.yaml"
     IS_PRODUCTION = False
@@ -82,13 +85,17 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     IS_PRODUCTION = True
+    DEBUG = False  # also when FLASK_DEBUG is set: check() refuses an override
     PREFERRED_URL_SCHEME = "https"
-    TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h] or None
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")
+                     if h.strip()] or None
 
     @staticmethod
     def check(settings: dict) -> None:
-        """Refuse to start with the default or a short secret key."""
+        """Refuse to start in debug mode, or with the default or a short secret key."""
         key = settings.get("SECRET_KEY") or ""
+        if settings.get("DEBUG"):
+            raise RuntimeError("DEBUG must be off in production")
         if key == DEFAULT_SECRET or len(key) < MIN_SECRET_LENGTH:
             raise RuntimeError(
                 f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "

@@ -38,8 +38,10 @@ def render_error(status: int, message: str | None = None):
     db.session.rollback()  # a refused request leaves the database as it was
     text = message or MESSAGES.get(status, MESSAGES[400])()
     title = TITLES.get(status, TITLES[400])()
-    if request.path.startswith("/api/"):
-        return {"type": "about:blank", "title": title, "status": status, "detail": text}, status
+    if request.path.startswith("/api/"):  # routing 404/405 and the like: problem+json
+        from app.api.problems import http_problem
+
+        return http_problem(status, message or "")
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 

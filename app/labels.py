@@ -85,12 +85,24 @@ TRANSITION_LABELS = {
     "confirm_recommendation": _l("Anbefalingen blir stående"),
     "record_decision": _l("Registrer vedtak"),
 }
+CYCLE_TRANSITION_LABELS = {
+    "open_cycle": _l("Åpne gjennomgangen"),
+    "close_submissions": _l("Avslutt innsending"),
+    "await_decision": _l("Send til politisk behandling"),
+    "mark_assembled": _l("Marker dokumentet som ferdig"),
+    "publish_cycle": _l("Publiser gjennomgangen"),
+    "reopen_cycle": _l("Gjenåpne gjennomgangen"),
+}
 # Audit actions that are not workflow transitions.
 ACTION_LABELS = {
     **TRANSITION_LABELS,
     "answers_saved": _l("Svar lagret"),
     "demo_loaded": _l("Opprettet fra demodata"),
     "settings_changed": _l("Innstillinger endret"),
+    "contact_reassigned": _l("Ny kontaktperson"),
+    "confirmed_unchanged": _l("Bekreftet uendret fra i fjor"),
+    "routed_to_council": _l("Sendt til politisk behandling"), "route_cleared": _l("Tatt ut av politisk behandling"), "council_item_added": _l("Satt opp i sak"), "council_proposal_added": _l("Forslag registrert"),  # noqa: E501
+    "council_vote_recorded": _l("Stemmegivning registrert"), "council_vote_corrected": _l("Stemmegivning rettet"), "council_decision_corrected": _l("Vedtak rettet"), "arena_status_changed": _l("Status endret etter vedtak"),  # noqa: E501
 }
 FIELD_NAMES = {
     "recommendation": _l("Anbefaling"),
@@ -98,3 +110,17 @@ FIELD_NAMES = {
     "yearly_cost": _l("Årlig kostnad"),
     "comment": _l("Kommentar"),
 }
+# The scheduler's messages; escalation labels name the recipients with the municipality's words.
+REMINDER_KIND_LABELS = {
+    "invitation": _l("Invitasjon"),
+    "reminder_before": _l("Påminnelse før fristen"),
+    "reminder_overdue": _l("Påminnelse etter fristen"),
+    "escalation_commissioner": _l("Varsel til %(who)s"),
+    "escalation_office": _l("Varsel til %(who)s"),
+}
+ACTION_LABELS.update({
+    "invitation_queued": _l("Invitasjon sendt"),
+    "reminder_queued": _l("Påminnelse sendt"),
+    "escalation_queued": _l("Varsel om forsinkelse sendt"),
+    "weekly_digest_queued": _l("Ukeoversikt sendt"),
+})

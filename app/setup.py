@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, Response, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.database import _read_only, configure_sqlite, is_sqlite
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.observability import init_observability
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -18,6 +21,8 @@ def select_locale() -> str:
     """Norwegian unless the person chose English (session) or set it on their profile."""
     if not has_request_context():  # CLI and scheduler jobs speak Norwegian
         return "nb"
+    if request.path.startswith("/api/"):  # the API: the request's language, never the session
+        return request.accept_languages.best_match(("nb", "en")) or "nb"
     chosen = session.get("locale")
     if chosen in ("nb", "en"):
         return chosen
@@ -82,27 +87,64 @@ def init_request_hooks(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
+    @app.errorhandler(SecurityError)  # a Host not in TRUSTED_HOSTS: no URL adapter, no template
+    def untrusted_host(_error):
+        return Response("400 Bad Request: untrusted host", 400, mimetype="text/plain")
+
+    init_observability(app)  # request ids and one JSON log line per request
+    if hops := app.config.get("FORWARDED_PROXIES"):  # the client's address, not the proxy's
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
 
 def register_blueprints(app: Flask) -> None:
+    from app.about import bp as about_bp
     from app.admin import bp as admin_bp
     from app.arenas import bp as arenas_bp
     from app.assessments import bp as assessments_bp
     from app.auth import bp as auth_bp
+    from app.calendar import bp as calendar_bp
+    from app.council import bp as council_bp
     from app.cycles import bp as cycles_bp
+    from app.documents import bp as documents_bp
     from app.main import bp as main_bp
+    from app.notifications import bp as notifications_bp
+    from app.profile import bp as profile_bp
 
-    for blueprint in (main_bp, auth_bp, assessments_bp, cycles_bp, arenas_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, assessments_bp, cycles_bp, arenas_bp, admin_bp,
+                      calendar_bp, profile_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(council_bp)
+    from app.api import bp as api_bp
+    from app.api.token_pages import bp as api_tokens_bp
+
+    app.register_blueprint(csrf.exempt(api_bp))  # Bearer tokens only, no cookies: no CSRF
+    app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(about_bp)
 
 
 def register_cli(app: Flask) -> None:
+    from app.arenas.cli import arenas_cli
+    from app.backup.cli import backup_cli
     from app.cli import users_cli
+    from app.council.cli import council_cli
     from app.cycles.cli import cycles_cli
     from app.demo.cli import demo_cli
+    from app.documents.cli import review_cli
+    from app.scheduler.cli import scheduler_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(scheduler_cli)
     app.cli.add_command(cycles_cli)
+    app.cli.add_command(arenas_cli)
+    app.cli.add_command(review_cli)
+    app.cli.add_command(council_cli)
+    from app.api.cli import token_command
+
+    users_cli.add_command(token_command)
+    app.cli.add_command(backup_cli)
 
 
 def init_app(app: Flask) -> None:

@@ -49,6 +49,16 @@ def available_transitions(obj) -> list:
     return ASSESSMENT_WORKFLOW.available(obj, current_user)
 
 
+def cycle_steering(cycle) -> dict:
+    """The lifecycle buttons (and, for a planned cycle, what blocks opening) for the office."""
+    from app.cycles.lifecycle import subject_for
+    from workflows.cycle import CYCLE_WORKFLOW
+
+    subject = subject_for(cycle)
+    return {"actions": CYCLE_WORKFLOW.available(subject, current_user),
+            "problems": subject.problems}
+
+
 def _lookup(mapping):
     def label(value):
         return str(mapping.get(value, value)) if value is not None else ""
@@ -73,6 +83,7 @@ def register_template_helpers(app: Flask) -> None:
         cycle_status_label=_lookup(labels.CYCLE_STATUS_LABELS),
         transition_label=_lookup(labels.TRANSITION_LABELS),
         action_label=_lookup(labels.ACTION_LABELS),
+        cycle_transition_label=_lookup(labels.CYCLE_TRANSITION_LABELS),
         actor_label=lambda event: event.actor_name if event.actor_id else _("Systemet"),
         field_name=_lookup(labels.FIELD_NAMES),
         role_label=role_label,
@@ -83,5 +94,6 @@ def register_template_helpers(app: Flask) -> None:
         organisation=organisation,
         locale_code=locale_code,
         available_transitions=available_transitions,
+        cycle_steering=cycle_steering,
         Role=Role,
     )

@@ -84,6 +84,12 @@ def has_recommendation(obj, _actor) -> str | None:
     return None if obj.recommendation is not None else "there is no recommendation"
 
 
+def council_decision_recorded(obj, _actor) -> str | None:
+    # The decision itself (outcome, text, date) comes from the council case, not the button.
+    recorded = getattr(obj, "decision_outcome", None) is not None
+    return None if recorded else "the council's decision is not recorded"
+
+
 ASSESSMENT_WORKFLOW = Workflow(
     "assessment",
     [
@@ -110,7 +116,8 @@ ASSESSMENT_WORKFLOW = Workflow(
                    is_council_office, (not_routed_to_council, has_recommendation),
                    label="confirm_recommendation"),
         Transition("record_decision", frozenset({S.APPROVED}), S.DECIDED,
-                   is_council_secretary, (routed_to_council,), label="record_decision"),
+                   is_council_secretary, (routed_to_council,), label="record_decision",
+                   completeness=(council_decision_recorded,)),
     ],
 )
 

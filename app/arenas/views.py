@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 
 from app import audit
+from app.arenas import importing
 from app.arenas import operations as ops
+from app.arenas.exporting import FORMATS, MIMETYPES, export_register
 from app.arenas.forms import (
     FIELD_LABELS,
     ArenaCreateForm,
@@ -16,6 +20,7 @@ from app.arenas.forms import (
     ArenaForm,
     arena_form_data,
 )
+from app.clock import today
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Arena, ArenaStatus, Assessment, Cycle, Portfolio
@@ -172,3 +177,70 @@ def unarchive(arena_id: int):
     db.session.commit()
     flash(_("Arenaen er hentet fram fra arkivet."), "success")
     return redirect(url_for(".detail", arena_id=arena.id))
+
+
+# --------------------------------------------------------------------------- import and export
+
+# The file plus the form around it; a larger body is refused (413) before it is read.
+UPLOAD_MAX_BYTES = importing.MAX_BYTES + 64 * 1024
+
+
+class ArenaImportForm(FlaskForm):
+    """The register file to import (.csv, .xlsx or .yaml)."""
+
+    file = FileField(_l("Fil med arenaer"), validators=[FileRequired(_l("Velg en fil."))])
+
+
+@bp.url_value_preprocessor
+def limit_upload(endpoint: str | None, _values) -> None:
+    """Cap the upload's size; this runs before the CSRF check reads the request body."""
+    if endpoint == "arenas.upload":
+        request.max_content_length = UPLOAD_MAX_BYTES
+
+
+def render_import(form: ArenaImportForm, problems=(), status: int = 200):
+    """The import page: the form, any problems of a refused file, and the last import."""
+    return render_template("arenas/import.html", form=form, problems=problems,
+                           last=importing.last_import(), field_labels=FIELD_LABELS,
+                           max_mb=importing.MAX_BYTES // 2**20), status
+
+
+@bp.get("/import")
+@login_required
+def import_page():
+    """Upload a register file, or download the register."""
+    require_office()
+    return render_import(ArenaImportForm())
+
+
+@bp.post("/import")
+@login_required
+def upload():
+    """Import an uploaded register file, all or nothing: any bad row and nothing is saved."""
+    require_office()
+    form = ArenaImportForm()
+    if not form.validate_on_submit():
+        return render_import(form, status=400)
+    sent = form.file.data
+    try:
+        report = importing.import_arenas(current_user, sent.filename or "",
+                                         sent.read(importing.MAX_BYTES + 1))
+    except importing.ImportRefused as refused:
+        db.session.rollback()
+        return render_import(form, refused.problems, status=400)
+    db.session.commit()
+    flash(report.summary(), "success" if report.changed else "info")
+    return redirect(url_for(".import_page"))
+
+
+@bp.get("/export")
+@login_required
+def download():
+    """The whole register as a file: ?format=csv (default), xlsx or yaml."""
+    require_office()
+    fmt = request.args.get("format", "csv")
+    if fmt not in FORMATS:
+        abort(400)
+    name = f"arenaregister-{today().isoformat()}.{fmt}"
+    return Response(export_register(fmt), content_type=MIMETYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

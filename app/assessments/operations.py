@@ -13,6 +13,7 @@ from app.clock import now
 from app.errors import ConflictError, NotPermitted, ValidationFailed
 from app.extensions import db
 from app.models import Assessment, Recommendation
+from app.notifications.events import notify_transition
 from workflows.assessment import ASSESSMENT_WORKFLOW, can_edit_answers, is_contact
 from workflows.engine import TransitionNotAllowed
 
@@ -124,6 +125,7 @@ def transition_assessment(
     details = {"comment": comment} if comment else {}
     audit.record(actor, "assessment", assessment.id, name, from_state=source,
                  to_state=target, **details)
+    notify_transition(assessment, name, actor, comment)
     db.session.flush()
 
 

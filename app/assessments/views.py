@@ -15,6 +15,8 @@ from app.assessments.forms import (
     assessment_form_class,
     form_data_from,
 )
+from app.cycles.handover import confirm_unchanged
+from app.cycles.steering_forms import UnchangedForm
 from app.errors import ConflictError, IncompleteError, ValidationFailed
 from app.extensions import db
 from app.labels import FIELD_NAMES
@@ -159,4 +161,28 @@ def transition(assessment_id: int):
         return render_detail(db.session.get(Assessment, assessment_id), status=400)
     db.session.commit()
     flash(_("Endringen er registrert."), "success")
+    return redirect(url_for(".detail", assessment_id=assessment.id))
+
+
+@bp.post("/<int:assessment_id>/unchanged")
+@login_required
+def unchanged(assessment_id: int):
+    """Confirm last year's assessment as this year's (with a short comment) and submit it."""
+    assessment = load_visible(assessment_id)
+    form = UnchangedForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        confirm_unchanged(assessment, current_user, form.unchanged_comment.data or "")
+    except ValidationFailed:
+        db.session.rollback()
+        flash(_("Skriv en kort begrunnelse for at ingenting er endret."), "error")
+        return render_detail(db.session.get(Assessment, assessment_id), status=400)
+    except IncompleteError:
+        db.session.rollback()
+        flash(_("Fjorårets vurdering mangler svar. Fyll ut skjemaet og send inn som vanlig."),
+              "error")
+        return render_detail(db.session.get(Assessment, assessment_id), status=422)
+    db.session.commit()
+    flash(_("Fjorårets vurdering er bekreftet og sendt inn."), "success")
     return redirect(url_for(".detail", assessment_id=assessment.id))

@@ -3,6 +3,7 @@ mid-cycle. Drafts, comments and history stay where they are; only who answers ch
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,9 +11,15 @@ import sqlalchemy as sa
 from app import audit
 from app.assessments.operations import AnswerInput, save_answers, submit_assessment
 from app.assessments.queries import ACTIVE_CYCLE_STATES, previous_assessment
+from app.clock import OSLO
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Arena, Assessment, Cycle, Portfolio, User, UserRole
+from app.notifications.outbox import absolute_link, queue_mail, recipient_locale
+from app.notifications.rendering import format_day
+from app.scheduler.recipients import contacts_of
+from workflows.assessment import EDITABLE_STATES
+from workflows.reminders import days_left
 from workflows.roles import Role
 
 
@@ -77,3 +84,28 @@ def confirm_unchanged(assessment: Assessment, actor: Any, comment: str) -> None:
                  from_state=assessment.state, to_state=assessment.state,
                  comment=comment, previous_year=previous.cycle.year)
     submit_assessment(assessment, actor)
+
+
+def remind_now(actor: Any, assessments: list[Assessment], now: datetime) -> int:
+    """Queue one reminder mail now to each contact of the chosen unfinished assessments
+    (the office's "remind several now"). Returns how many people get one."""
+    grouped: dict[User, list[Assessment]] = {}
+    for assessment in assessments:
+        if assessment.state in EDITABLE_STATES:
+            for user in contacts_of(assessment):
+                grouped.setdefault(user, []).append(assessment)
+    for user, items in grouped.items():
+        cycle = items[0].cycle
+        queue_mail(kind="reminder", template="reminder", to_user=user, cycle_id=cycle.id,
+                   assessment_ids=[a.id for a in items], context={
+                       "cycle_title": cycle.title,
+                       "deadline": format_day(cycle.submission_deadline,
+                                              recipient_locale(user)),
+                       "arena_list": [f"- {a.arena.name}" for a in items],
+                       "link": absolute_link("assessments.mine"),
+                       "days_left": days_left(cycle.submission_deadline,
+                                              now.astimezone(OSLO).date())})
+        audit.record(actor, "cycle", cycle.id, "manual_reminder", user=user.id,
+                     assessments=[a.id for a in items])
+    db.session.flush()
+    return len(grouped)

@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.assessments.operations import approve_assessment
+from app.clock import now
 from app.cycles import lifecycle
-from app.cycles.handover import hand_over_portfolio, reassign_assessment
+from app.cycles.handover import hand_over_portfolio, reassign_assessment, remind_now
 from app.cycles.progress import load_rows
 from app.cycles.steering_forms import BulkForm, CloneCycleForm, CycleTransitionForm, HandoverForm
 from app.cycles.views import bp, load_cycle, require_office
@@ -150,7 +151,10 @@ def bulk(year: int):
 
 
 def _apply_bulk(form: BulkForm, chosen: list) -> tuple[int, list[str]]:
-    """Apply the action to each chosen assessment; those that refuse are left unchanged."""
+    """Apply the action to the chosen assessments; those that refuse are left unchanged.
+    Returns how many were changed (for reminders: how many people were reminded)."""
+    if form.action.data == "remind":
+        return remind_now(current_user, chosen, now()), []
     user = db.session.get(User, form.user.data) if form.user.data else None
     if form.action.data == "reassign" and user is None:
         return 0, [a.arena.name for a in chosen]

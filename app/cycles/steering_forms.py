@@ -44,7 +44,8 @@ class BulkForm(FlaskForm):
                                          validators=[DataRequired(_l("Velg minst én vurdering."))])
     action = SelectField(_l("Handling"), choices=[
         SelectChoice("approve", _l("Godkjenn")),
-        SelectChoice("reassign", _l("Gi til kontaktperson"))])
+        SelectChoice("reassign", _l("Gi til kontaktperson")),
+        SelectChoice("remind", _l("Send påminnelse nå"))])
     user = SelectField(_l("Kontaktperson"), coerce=int, validators=[Optional()])
 
 

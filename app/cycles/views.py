@@ -85,8 +85,8 @@ def schedule_dates(cycle: Cycle, schedule: ReminderSchedule) -> list[tuple]:
     deadline = cycle.submission_deadline
     if deadline is None:
         return []
-    who = {"escalation_commissioner": org_label("head_label"),
-           "escalation_office": org_label("council_office_label")}
+    who = {"escalation_commissioner": org_label("head_label").lower(),
+           "escalation_office": org_label("council_office_label").lower()}
     dues = sorted(reminder_dates(deadline, schedule) + escalation_dates(deadline, schedule))
     return [(due.day, str(REMINDER_KIND_LABELS[due.kind]) % {"who": who.get(due.kind, "")})
             for due in dues]

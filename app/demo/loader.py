@@ -13,6 +13,8 @@ from app import audit
 from app.auth.passwords import hash_password
 from app.clock import today as real_today
 from app.cycles.criteria import build_criteria_set
+from app.demo.council_demo import load_council_demo
+from app.demo.mail_demo import mark_invitations_sent
 from app.extensions import db
 from app.models import (
     Arena,
@@ -246,11 +248,13 @@ def load_demo(today: date | None = None) -> dict[str, Any]:
     criteria = build_criteria_set("Kriterier 2021")
     db.session.flush()
     past = _cycle_2021(data, arenas, office, criteria)
+    load_council_demo(past)
     current = _open_cycle(on, arenas, criteria, past, users)
     db.session.flush()
     for assessment in db.session.scalars(db.select(Assessment)):
         audit.record(None, "assessment", assessment.id, "demo_loaded",
                      to_state=assessment.state)
+    mark_invitations_sent(current)
     db.session.flush()
     return {
         "users": [(u.email, u.name, sorted(r.value for r in u.roles)) for u in users],

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the whole metadata."""
 
+from app.models.api_tokens import ApiToken
 from app.models.arenas import Arena, ArenaKind, ArenaStatus, arena_portfolios
 from app.models.assessments import (
     PARTICIPANT_GROUPS,
@@ -9,12 +10,32 @@ from app.models.assessments import (
     Recommendation,
 )
 from app.models.audit import AuditEvent
+from app.models.calendar import CalendarToken
+from app.models.council import CaseItem, CouncilCase, CouncilTerm, Decision, Proposal, Vote
 from app.models.cycles import CriteriaSet, Criterion, CriterionKind, Cycle, CycleStatus
+from app.models.documents import (
+    AssemblyJob,
+    DocumentFormat,
+    DocumentSettings,
+    DocumentVersion,
+    JobStatus,
+    PartOrder,
+    SentenceTemplate,
+)
+from app.models.mail import MailTemplate, MessageStatus, OutboxMessage
 from app.models.organisation import LABEL_KEYS, Organisation, Portfolio, User, UserRole
+from app.models.scheduling import Reminder, SchedulerLease
 
 __all__ = [
     "Arena", "ArenaKind", "ArenaStatus", "arena_portfolios", "Assessment", "Participation",
     "Rating", "Recommendation", "PARTICIPANT_GROUPS", "AuditEvent", "CriteriaSet", "Criterion",
     "CriterionKind", "Cycle", "CycleStatus", "LABEL_KEYS", "Organisation", "Portfolio", "User",
     "UserRole",
+    "CalendarToken",
+    "ApiToken",
+    "MailTemplate", "MessageStatus", "OutboxMessage",
+    "AssemblyJob", "DocumentFormat", "DocumentSettings", "DocumentVersion", "JobStatus",
+    "PartOrder", "SentenceTemplate",
+    "Reminder", "SchedulerLease",
+    "CaseItem", "CouncilCase", "CouncilTerm", "Decision", "Proposal", "Vote",
 ]

@@ -64,6 +64,8 @@ class Assessment(db.Model):
     recommendation_reason: Mapped[str] = mapped_column(sa.Text, default="")
     contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     is_carried_forward: Mapped[bool] = mapped_column(default=False)
+    # Set when the contact confirmed last year's assessment as this year's, with why.
+    unchanged_comment: Mapped[str | None] = mapped_column(sa.Text)
     review_comment: Mapped[str] = mapped_column(sa.Text, default="")
     routed_to_council: Mapped[bool | None]
     decision_outcome: Mapped[Recommendation | None] = mapped_column(

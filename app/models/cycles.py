@@ -97,6 +97,7 @@ class Cycle(db.Model):
     archive_reference: Mapped[str] = mapped_column(sa.String(100), default="")
     introduction_nb: Mapped[str] = mapped_column(sa.Text, default="")
     introduction_en: Mapped[str] = mapped_column(sa.Text, default="")
+    reminder_schedule: Mapped[dict | None] = mapped_column(sa.JSON)  # None: the defaults
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     criteria_set: Mapped[CriteriaSet] = relationship(lazy="joined")

@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: 5b63deda03f7
+Revision ID: 0001
 Revises: 
 Create Date: 2026-11-27 14:34:37.983766
 

@@ -1,14 +1,14 @@
 """Running the year: "no change since last year" on assessments.
 
 Revision ID: 0007_running_year
-Revises: 0001
+Revises: 0006_calendar
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_running_year"
-down_revision = "0001"
+down_revision = '0006_calendar'
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 from playwright.sync_api import Page, expect
 
+from app.api.blueprint import api as json_api
 from tests.browser.conftest import (
     ADMIN,
     COMMISSIONER,
@@ -42,7 +43,12 @@ ROLES = {
 MIN_PAGES_PER_ROLE = 5
 SKIPPED_STATUSES = (403, 404)
 # Endpoints that are not pages (files) or only answer POST in practice.
-NOT_PAGES = {"static"}
+NOT_PAGES = {"static", "calendar.feed"}  # calendar.feed: an ICS file, not HTML
+NOT_PAGES |= {"about.healthz"}  # JSON for monitoring
+NOT_PAGES |= {"documents.version_file", "documents.publication_file",  # PDF/DOCX files
+              "documents.export_xlsx", "documents.export_csv"}
+NOT_PAGES |= {f"api.{e.name}" for e in json_api.endpoints}  # the JSON API (Bearer tokens)
+NOT_PAGES |= {"arenas.download"}  # the register as a CSV/XLSX/YAML file
 
 
 # --------------------------------------------------------------------------- which pages
@@ -86,6 +92,10 @@ def demo_values(app: Flask, email: str) -> dict[str, list]:
                 "portfolio_id": [kml.id],
                 "portfolio_code": [kml.code],
                 "code": [kml.code],
+                "template_key": ["returned"],  # mail templates
+                "locale": ["nb", "en"],
+                "number": [1], "version_id": [1], "ext": ["pdf"],  # review document versions
+                "term_id": [1], "case_id": [1], "item_id": [3, 5], "proposal_id": [1, 6],  # council
             }
         finally:
             db.session.remove()
@@ -219,6 +229,14 @@ def test_anonymous_pages_pass_axe(page: Page, live_server: str) -> None:
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Fant ikke siden")
     report.check(page, "/finnes-ikke (404)")
+
+    page.goto(f"{live_server}/tilgjengelighet")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tilgjengelighetserklæring")
+    report.check(page, "/tilgjengelighet")
+
+    page.goto(f"{live_server}/publications")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publiserte gjennomganger")
+    report.check(page, "/publications")
 
     report.fail_if_problems("an anonymous visitor")
 

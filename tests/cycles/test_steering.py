@@ -138,3 +138,23 @@ def test_form_flags_answers_that_differ_from_last_year(client, make_assessment):
     login(client, CONTACT)
     page = client.get(f"/assessments/{draft.id}").get_data(as_text=True)
     assert page.count("Endret fra i fjor") == 1
+
+
+def test_bulk_remind_now_queues_one_mail_per_contact(client):
+    from app.models import OutboxMessage
+
+    login(client, OFFICE)
+    unfinished = db.session.scalars(sa.select(Assessment).where(
+        Assessment.cycle_id == cycle(2026).id,
+        Assessment.state.in_([S.DRAFT, S.RETURNED]))).all()
+    kml = [a for a in unfinished if any(p.code == "KML" for p in a.arena.portfolios)]
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+    response = post(client, "/cycles/2026/bulk",
+                    {"assessment_ids": [a.id for a in kml], "action": "remind"})
+    assert response.status_code == 302
+    new = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
+                             .limit(5)).all()
+    added = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) - before
+    assert added == 1 and new[0].to_email == CONTACT and new[0].kind == "reminder"
+    assert sorted(new[0].assessment_ids) == sorted(a.id for a in kml)
+    assert kml[0].arena.name in new[0].body_text

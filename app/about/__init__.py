@@ -1,0 +1,5 @@
+"""Pages about the service itself, open to everyone: the accessibility statement and /healthz."""
+
+from app.about.views import bp
+
+__all__ = ["bp"]

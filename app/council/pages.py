@@ -1,0 +1,83 @@
+"""What the council pages show about an item: each proposal with its vote, what the majority
+rule makes of it, and the decision's defaults. Reads only; the templates just print it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.council.operations import proposal_states, proposal_title
+from app.models.council import CaseItem, Proposal, Vote
+from workflows import votes
+
+
+@dataclass
+class VoteView:
+    """One recorded vote (current or superseded) and what the rule makes of it."""
+
+    vote: Vote
+    verdict: votes.Verdict
+    sentence: str
+
+    @property
+    def mismatch(self) -> bool:
+        """The entered result differs from the rule's."""
+        return self.vote.mismatch
+
+
+@dataclass
+class ProposalView:
+    """A proposal, its current vote, and every recorded vote once it has been corrected."""
+
+    proposal: Proposal
+    title: str
+    current: VoteView | None
+    history: list[VoteView] = field(default_factory=list)
+
+
+def vote_view(vote: Vote, seats: int) -> VoteView:
+    """A stored vote with the verdict of its proposal's rule."""
+    tally = votes.Tally(vote.present, vote.votes_for, vote.votes_against, vote.votes_abstain,
+                        vote.chair_vote)
+    verdict = votes.decide(tally, votes.RULES[vote.proposal.majority_rule], seats)
+    return VoteView(vote, verdict, votes.vote_sentences(vote.kind, tally, verdict)[0])
+
+
+def proposal_views(item: CaseItem) -> list[ProposalView]:
+    """Every proposal of the item in order (histories oldest first, the original at the top)."""
+    seats = item.case.term.seats
+    views = []
+    for proposal in item.proposals:
+        recorded = [vote_view(v, seats) for v in proposal.votes]
+        views.append(ProposalView(proposal, proposal_title(proposal),
+                                  recorded[-1] if recorded else None,
+                                  recorded if len(recorded) > 1 else []))
+    return views
+
+
+@dataclass(frozen=True)
+class DecisionReadiness:
+    """Whether the item can be decided now, and the outcome and text to start from."""
+
+    ready: bool
+    outcome: str | None
+    text: str
+    problems: tuple[votes.Problem, ...]
+
+
+def readiness(item: CaseItem) -> DecisionReadiness:
+    """Can the item be decided (every proposal voted, no mismatch, one adopted)?"""
+    states = proposal_states(item)
+    adopted = [p for p in item.proposals
+               if next(s for s in states if s.proposal_id == p.id).adopted]
+    outcome = adopted[0].outcome.value if adopted else None
+    problems = tuple(votes.decision_problems(states, outcome or ""))
+    return DecisionReadiness(not problems, outcome, adopted[0].text if adopted else "",
+                             problems)
+
+
+def decision_follows_votes(item: CaseItem) -> bool:
+    """False when a corrected vote no longer supports the recorded decision."""
+    decision = item.decision
+    if decision is None:
+        return True
+    return not votes.decision_problems(proposal_states(item), decision.outcome.value)

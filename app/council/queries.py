@@ -1,0 +1,158 @@
+"""Read-only queries for the council pages and for other features (the review document).
+
+Each is a fixed number of SQL statements, whatever the number of items or votes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Arena, Assessment, Cycle
+from app.models.council import (
+    CaseItem,
+    CouncilCase,
+    CouncilTerm,
+    Decision,
+    FollowUp,
+    Proposal,
+    Vote,
+)
+from workflows import arena_status, votes
+from workflows.assessment import AssessmentState
+
+
+@dataclass(frozen=True)
+class DecisionRef:
+    """Where and how the council decided one assessment, for the review document."""
+
+    case_number: str
+    meeting_date: date
+    archive_reference: str
+    vote_text_nb: str
+    vote_text_en: str
+
+
+def _latest(model, key) -> sa.Subquery:
+    return (sa.select(key.label("key"), sa.func.max(model.revision).label("revision"))
+            .group_by(key).subquery())
+
+
+def _references_query() -> sa.Select:
+    decisions, latest_votes = _latest(Decision, Decision.item_id), _latest(Vote, Vote.proposal_id)
+    return (
+        sa.select(CaseItem.assessment_id, CouncilCase.case_number, CouncilCase.meeting_date,
+                  CouncilCase.archive_reference, CouncilTerm.seats, Proposal.majority_rule,
+                  Vote.kind, Vote.present, Vote.votes_for, Vote.votes_against,
+                  Vote.votes_abstain, Vote.chair_vote)
+        .join(CouncilCase, CouncilCase.id == CaseItem.case_id)
+        .join(CouncilTerm, CouncilTerm.id == CouncilCase.term_id)
+        .join(Decision, Decision.item_id == CaseItem.id)
+        .join(decisions, sa.and_(decisions.c.key == Decision.item_id,
+                                 decisions.c.revision == Decision.revision))
+        .join(Proposal, Proposal.id == Decision.proposal_id)
+        .join(Vote, Vote.proposal_id == Proposal.id)
+        .join(latest_votes, sa.and_(latest_votes.c.key == Vote.proposal_id,
+                                    latest_votes.c.revision == Vote.revision))
+    )
+
+
+def _reference(row) -> DecisionRef:
+    tally = votes.Tally(row.present, row.votes_for, row.votes_against, row.votes_abstain,
+                        row.chair_vote)
+    verdict = votes.decide(tally, votes.RULES[row.majority_rule], row.seats)
+    nb, en = votes.vote_sentences(row.kind, tally, verdict)
+    return DecisionRef(row.case_number, row.meeting_date, row.archive_reference, nb, en)
+
+
+def decision_references(cycle_id: int) -> dict[int, DecisionRef]:
+    """Case number, meeting date, archive reference and vote sentence of every assessment of
+    the cycle the council decided, keyed by assessment id (one query)."""
+    rows = db.session.execute(_references_query().where(CouncilCase.cycle_id == cycle_id))
+    return {row.assessment_id: _reference(row) for row in rows}
+
+
+def arena_references(arena_id: int) -> dict[int, DecisionRef]:
+    """The same for every year's assessment of one arena (its history page)."""
+    query = _references_query().join(Assessment, Assessment.id == CaseItem.assessment_id)
+    rows = db.session.execute(query.where(Assessment.arena_id == arena_id))
+    return {row.assessment_id: _reference(row) for row in rows}
+
+
+# --- pages -----------------------------------------------------------------------------------
+def cases() -> list[CouncilCase]:
+    """Every case, newest meeting first, with its items."""
+    return list(db.session.scalars(
+        sa.select(CouncilCase)
+        .options(selectinload(CouncilCase.items).selectinload(CaseItem.decisions))
+        .order_by(CouncilCase.meeting_date.desc(), CouncilCase.id.desc())))
+
+
+def terms() -> list[CouncilTerm]:
+    """Every council term, newest first, with its groups and members."""
+    return list(db.session.scalars(
+        sa.select(CouncilTerm).options(selectinload(CouncilTerm.party_groups),
+                                       selectinload(CouncilTerm.members))
+        .order_by(CouncilTerm.starts_on.desc())))
+
+
+def load_case(case_id: int) -> CouncilCase | None:
+    """One case with its items' proposals and decisions."""
+    items = selectinload(CouncilCase.items)
+    return db.session.scalar(
+        sa.select(CouncilCase).where(CouncilCase.id == case_id)
+        .options(items.selectinload(CaseItem.proposals), items.selectinload(CaseItem.decisions)))
+
+
+def load_item(item_id: int) -> CaseItem | None:
+    """One item with its proposals, their votes (and per-party and per-member rows)."""
+    return db.session.scalar(
+        sa.select(CaseItem).where(CaseItem.id == item_id).options(
+            selectinload(CaseItem.proposals).selectinload(Proposal.votes),
+            selectinload(CaseItem.decisions), selectinload(CaseItem.follow_ups)))
+
+
+def item_for_assessment(assessment_id: int) -> CaseItem | None:
+    """The case item that covers an assessment, if any."""
+    return db.session.scalar(sa.select(CaseItem).where(CaseItem.assessment_id == assessment_id))
+
+
+def candidates_for(case: CouncilCase) -> list[Assessment]:
+    """Approved assessments of the case's cycle that the office sent to the council and that
+    no case covers yet."""
+    covered = sa.select(CaseItem.assessment_id)
+    return list(db.session.scalars(
+        sa.select(Assessment).join(Assessment.arena)
+        .where(Assessment.cycle_id == case.cycle_id, Assessment.routed_to_council.is_(True),
+               Assessment.state == AssessmentState.APPROVED, Assessment.id.not_in(covered))
+        .order_by(Arena.name)))
+
+
+def routing_rows(cycle: Cycle) -> list[Assessment]:
+    """The cycle's approved assessments, which the office routes."""
+    return list(db.session.scalars(
+        sa.select(Assessment).join(Assessment.arena)
+        .where(Assessment.cycle_id == cycle.id, Assessment.state == AssessmentState.APPROVED)
+        .order_by(Arena.name)))
+
+
+def covered_ids(assessment_ids: list[int]) -> set[int]:
+    """Which of these assessments a case covers."""
+    return set(db.session.scalars(
+        sa.select(CaseItem.assessment_id).where(CaseItem.assessment_id.in_(assessment_ids))))
+
+
+def follow_ups() -> list[FollowUp]:
+    """Tasks the current decisions require, open ones first, then by meeting date."""
+    rows = db.session.scalars(
+        sa.select(FollowUp).join(FollowUp.item).join(CaseItem.case)
+        .options(selectinload(FollowUp.item).selectinload(CaseItem.decisions),
+                 selectinload(FollowUp.item).selectinload(CaseItem.case),
+                 selectinload(FollowUp.done_by))
+        .order_by(FollowUp.is_done, CouncilCase.meeting_date.desc(), FollowUp.id))
+    return [f for f in rows if f.item.decision and arena_status.follow_up_for(
+        f.item.decision.outcome.value) == f.kind.value]

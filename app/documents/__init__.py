@@ -1,0 +1,5 @@
+"""The review document: assembled from a cycle, kept as versions, published to the public."""
+
+from app.documents.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,314 @@
+"""Gathers a cycle's data (a constant number of queries) into plain frozen dataclasses.
+
+The renderers (DOCX, PDF, HTML) take a `ReviewDocument` and never touch the database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from babel.dates import format_date
+from sqlalchemy.orm import selectinload
+
+from app.clock import today
+from app.documents.sentences import OUTCOMES, Sentences
+from app.extensions import db
+from app.models import (
+    Arena,
+    Assessment,
+    CriterionKind,
+    Cycle,
+    DocumentSettings,
+    Organisation,
+    PartOrder,
+    SentenceTemplate,
+)
+from workflows.assessment import AssessmentState
+
+BABEL_LOCALES = {"nb": "nb_NO", "en": "en_GB"}
+# Norwegian alphabetical order: æ, ø, å after z (ä and ö sort with æ and ø).
+_NORWEGIAN = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"})
+
+
+@dataclass(frozen=True)
+class Section:
+    """One arena as the document shows it."""
+
+    arena_id: int
+    assessment_id: int
+    name: str
+    part: int
+    description: str
+    responsible: str
+    participation: str
+    gain: str
+    recommendation: str
+    decision: str
+    case: str
+    vote: str
+    portfolios: tuple[str, ...]
+    participation_label: str
+    recommendation_label: str
+    decision_label: str
+    outcome: str | None
+
+    @property
+    def opening(self) -> str:
+        """The first paragraph: what the arena is and who follows it up."""
+        return " ".join(t for t in (self.description, self.responsible) if t)
+
+    @property
+    def council_lines(self) -> str:
+        """The council's decision with its case and vote, as one paragraph."""
+        return " ".join(t for t in (self.decision, self.case, self.vote) if t)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Part 1 (organisations and networks) or part 2 (friendship cities)."""
+
+    number: int
+    title: str
+    intro: tuple[str, ...]
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of plain strings with a title and column headings."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class ReviewDocument:
+    """Everything the renderers need, in the document's language."""
+
+    locale: str
+    cycle_id: int
+    year: int
+    municipality: str
+    title: str
+    reference_label: str
+    archive_reference: str
+    date_label: str
+    date_text: str
+    introduction_title: str
+    introduction: tuple[str, ...]
+    parts: tuple[Part, ...]
+    appendix: Table
+    totals: Table
+    page_label: str
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """Every arena section, part 1 first."""
+        return tuple(s for p in self.parts for s in p.sections)
+
+    def fingerprint(self) -> str:
+        """A SHA-256 of the whole structure: equal fingerprints mean equal documents."""
+        payload = json.dumps(dataclasses.asdict(self), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What the queries return, before any wording."""
+
+    cycle: Cycle
+    organisation: Organisation | None
+    settings: DocumentSettings | None
+    overrides: dict[str, str]
+    assessments: list[Assessment]
+    decisions: dict[int, Any]
+
+
+def decision_references(cycle_id: int) -> dict[int, Any]:
+    """The council's case and vote per assessment, when the council module is installed."""
+    if importlib.util.find_spec("app.council") is None or (
+        importlib.util.find_spec("app.council.queries") is None
+    ):
+        return {}
+    from app.council.queries import decision_references as council_references
+
+    return dict(council_references(cycle_id))
+
+
+def _gather(cycle_id: int, locale: str) -> _Inputs:
+    """All the database reads of one document: a fixed number of statements."""
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise LookupError(f"no cycle {cycle_id}")
+    overrides = db.session.execute(
+        sa.select(SentenceTemplate.key, SentenceTemplate.text)
+        .where(SentenceTemplate.cycle_id == cycle_id, SentenceTemplate.locale == locale)
+    ).all()
+    assessments = db.session.scalars(
+        sa.select(Assessment).where(Assessment.cycle_id == cycle_id)
+        .options(selectinload(Assessment.arena).selectinload(Arena.portfolios))
+    ).all()
+    return _Inputs(
+        cycle=cycle,
+        organisation=db.session.scalar(sa.select(Organisation).limit(1)),
+        settings=db.session.get(DocumentSettings, cycle_id),
+        overrides={key: text for key, text in overrides},
+        assessments=list(assessments),
+        decisions=decision_references(cycle_id),
+    )
+
+
+def build_review(cycle_id: int, locale: str = "nb") -> ReviewDocument:
+    """The review document of one cycle in `locale` ('nb' or 'en')."""
+    inputs = _gather(cycle_id, locale)
+    return _compose(inputs, Sentences(locale, inputs.overrides))
+
+
+# --------------------------------------------------------------------------- composing
+
+
+def norwegian_key(name: str) -> str:
+    """A sort key that puts æ, ø and å after z, as Norwegian readers expect."""
+    return name.casefold().translate(_NORWEGIAN)
+
+
+def _sort_key(order: PartOrder):
+    if order == PartOrder.CUSTOM:
+        return lambda a: (a.arena.sort_order is None, a.arena.sort_order or 0,
+                          norwegian_key(a.arena.name))
+    return lambda a: norwegian_key(a.arena.name)
+
+
+def _label(org: Organisation | None, key: str, locale: str) -> str:
+    if org is None:
+        return Organisation(name="", labels={}).label(key, locale)
+    return org.label(key, locale)
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (text or "").split("\n\n") if p.strip())
+
+
+def _document_date(inputs: _Inputs) -> date:
+    settings = inputs.settings
+    return (settings and settings.document_date) or inputs.cycle.council_meeting_date or today()
+
+
+def _compose(inputs: _Inputs, words: Sentences) -> ReviewDocument:
+    cycle, locale = inputs.cycle, words.locale
+    municipality = inputs.organisation.name if inputs.organisation else ""
+    order = inputs.settings.part_order if inputs.settings else PartOrder.ALPHABETICAL
+    ordered = sorted(inputs.assessments, key=_sort_key(order))
+    sections = [_section(a, inputs, words) for a in ordered]
+    intro = cycle.introduction_en if locale == "en" else cycle.introduction_nb
+    return ReviewDocument(
+        locale=locale, cycle_id=cycle.id, year=cycle.year, municipality=municipality,
+        title=words.render("title", year=cycle.year, municipality=municipality),
+        reference_label=words.text("reference"), archive_reference=cycle.archive_reference,
+        date_label=words.text("date"),
+        date_text=format_date(_document_date(inputs), "long", locale=BABEL_LOCALES[locale]),
+        introduction_title=words.text("introduction"),
+        introduction=_paragraphs(intro or cycle.introduction_nb),
+        parts=(_part_one(inputs, words, sections), _part_two(municipality, words, sections)),
+        appendix=_appendix(words, sections), totals=_totals(words, sections),
+        page_label=words.text("page"),
+    )
+
+
+def _part_one(inputs: _Inputs, words: Sentences, sections: list[Section]) -> Part:
+    locale = words.locale
+    criteria = [c.label(locale).lower() for c in inputs.cycle.criteria_set.criteria]
+    head = _label(inputs.organisation, "head_label", locale)
+    intro = words.render("part1_intro", criteria=words.join(criteria),
+                         head=head.lower() if locale == "nb" else head)
+    return Part(1, words.text("part1"), (intro,), tuple(s for s in sections if s.part == 1))
+
+
+def _part_two(municipality: str, words: Sentences, sections: list[Section]) -> Part:
+    cities = tuple(s for s in sections if s.part == 2)
+    intro = (words.render("part2_intro", municipality=municipality, count=len(cities),
+                          names=words.join([s.name for s in cities])),) if cities else ()
+    return Part(2, words.text("part2"), intro, cities)
+
+
+def _answer_texts(assessment: Assessment, kinds: set[CriterionKind]) -> str:
+    texts = [assessment.answer(c.key).get("text") or ""
+             for c in assessment.cycle.criteria_set.criteria if c.kind in kinds]
+    return " ".join(t.strip() for t in texts if t.strip())
+
+
+def _participation_value(assessment: Assessment) -> str | None:
+    for criterion in assessment.cycle.criteria_set.criteria:
+        if criterion.kind == CriterionKind.PARTICIPATION:
+            return assessment.answer(criterion.key).get("value")
+    return None
+
+
+def _section(assessment: Assessment, inputs: _Inputs, words: Sentences) -> Section:
+    arena, locale = assessment.arena, words.locale
+    decided = assessment.state == AssessmentState.DECIDED
+    outcome = assessment.decision_outcome.value if decided and assessment.decision_outcome else None
+    by_council = bool(decided and assessment.routed_to_council and outcome)
+    council = _label(inputs.organisation, "council_label", locale)
+    case, vote = _case_lines(inputs.decisions.get(assessment.id) if by_council else None, words)
+    recommendation = assessment.recommendation.value if assessment.recommendation else None
+    decision_label = words.outcome_label(outcome) or words.text("undecided")
+    return Section(
+        arena_id=arena.id, assessment_id=assessment.id, name=arena.name, part=arena.part,
+        description=arena.description(locale),
+        responsible=words.responsible([p.head_title(locale) for p in arena.portfolios]),
+        participation=_answer_texts(assessment, {CriterionKind.PARTICIPATION}),
+        gain=_answer_texts(assessment, {CriterionKind.RATING, CriterionKind.TEXT}),
+        recommendation=words.recommendation(recommendation),
+        decision=words.decision(outcome, council) if by_council else "",
+        case=case, vote=vote,
+        portfolios=tuple(p.name(locale) for p in arena.portfolios),
+        participation_label=words.participation_label(_participation_value(assessment)),
+        recommendation_label=words.outcome_label(recommendation),
+        decision_label=f"{decision_label} ({council})" if by_council else decision_label,
+        outcome=outcome,
+    )
+
+
+def _case_lines(ref: Any, words: Sentences) -> tuple[str, str]:
+    """The case and vote sentences from the council's DecisionRef (or two empty strings)."""
+    if ref is None:
+        return "", ""
+    number = (getattr(ref, "case_number", "") or "").strip()
+    if number and not number.lower().startswith(words.text("case_prefix")):
+        number = f"{words.text('case_prefix')} {number}"
+    archive = (getattr(ref, "archive_reference", "") or "").strip()
+    case = ", ".join(t for t in (number, archive and f"{words.text('archive')} {archive}") if t)
+    meeting = getattr(ref, "meeting_date", None)
+    when = format_date(meeting, "long", locale=BABEL_LOCALES[words.locale]) if meeting else ""
+    case_line = words.render("case", meeting_date=when, case=case) if when and case else ""
+    vote = (getattr(ref, f"vote_text_{words.locale}", "") or "").strip() or (
+        getattr(ref, "vote_text_nb", "") or "").strip()
+    if vote and vote[-1] not in ".!?":
+        vote += "."
+    return case_line, words.render("vote", vote=vote) if vote else ""
+
+
+def _appendix(words: Sentences, sections: list[Section]) -> Table:
+    columns = tuple(words.text(c) for c in (
+        "col_arena", "col_portfolio", "col_participation", "col_recommendation", "col_decision"))
+    rows = tuple((s.name, "; ".join(s.portfolios), s.participation_label,
+                  s.recommendation_label, s.decision_label) for s in sections)
+    return Table(words.text("appendix"), columns, rows)
+
+
+def _totals(words: Sentences, sections: list[Section]) -> Table:
+    counts = Counter(s.outcome for s in sections)
+    rows = tuple((words.total_label(o), str(counts[o])) for o in (*OUTCOMES, None) if counts[o])
+    total = (words.text("total"), str(len(sections)))
+    return Table(words.text("totals"), (words.text("col_outcome"), words.text("col_count")),
+                 rows + (total,))

@@ -1,0 +1,37 @@
+"""Personal API tokens: the secret a system sends as `Authorization: Bearer ...`.
+
+Only a SHA-256 digest of each token is stored; the token itself is shown to its owner once.
+Revoked tokens stay as history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.organisation import User
+from app.models.types import UTCDateTime, utcnow
+
+
+class ApiToken(db.Model):
+    """One named API token of one user; it acts with that user's roles, nothing more."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # SHA-256, hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        """True until the token is revoked."""
+        return self.revoked_at is None

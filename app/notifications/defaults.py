@@ -1,0 +1,136 @@
+"""The built-in mail templates (bokmål and English) and the placeholders each key accepts.
+
+The council office may replace any of them (MailTemplate rows); these are what is used until
+then. Texts avoid the municipality's own words for roles and bodies (those are data).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+LOCALES = ("nb", "en")
+LOCALE_NAMES = {"nb": _l("Bokmål"), "en": _l("Engelsk")}
+
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "invitation": ("recipient_name", "cycle_title", "deadline", "arena_list", "link"),
+    "reminder": ("recipient_name", "cycle_title", "deadline", "arena_list", "link", "days_left"),
+    "escalation": ("recipient_name", "cycle_title", "deadline", "arena_list", "contact_names",
+                   "days_overdue", "link"),
+    "weekly_digest": ("recipient_name", "cycle_title", "deadline", "late_by_portfolio", "link"),
+    "returned": ("recipient_name", "arena", "comment", "link"),
+    "approved": ("recipient_name", "arena", "link"),
+    "decided": ("recipient_name", "arena", "decision", "link"),
+    "document_ready": ("recipient_name", "cycle_title", "link"),
+}
+
+TEMPLATE_TITLES = {
+    "invitation": _l("Invitasjon når gjennomgangen åpner"),
+    "reminder": _l("Påminnelse om frist"),
+    "escalation": _l("Varsel om forsinkede vurderinger"),
+    "weekly_digest": _l("Ukeoversikt over forsinkede vurderinger"),
+    "returned": _l("Vurdering sendt tilbake"),
+    "approved": _l("Vurdering godkjent"),
+    "decided": _l("Vedtak fattet"),
+    "document_ready": _l("Dokumentet er klart"),
+}
+
+PLACEHOLDER_HINTS = {
+    "recipient_name": _l("mottakerens navn"),
+    "cycle_title": _l("gjennomgangens tittel"),
+    "deadline": _l("fristen for innsending"),
+    "arena_list": _l("arenaene det gjelder, én per linje"),
+    "link": _l("lenke til siden i løsningen (krever innlogging)"),
+    "days_left": _l("dager igjen til fristen (negativt når fristen er passert)"),
+    "days_overdue": _l("antall dager over fristen"),
+    "contact_names": _l("kontaktpersonene"),
+    "late_by_portfolio": _l("forsinkede vurderinger gruppert etter ansvarlig, én per linje"),
+    "arena": _l("arenaens navn"),
+    "comment": _l("kommentaren fra den som sendte vurderingen tilbake"),
+    "decision": _l("vedtaket"),
+}
+
+_FOOTER = {
+    "nb": "\n\n--\nDenne e-posten er sendt automatisk. Lenken krever at du logger inn.",
+    "en": "\n\n--\nThis e-mail was sent automatically. The link asks you to log in.",
+}
+
+_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "invitation": {
+        "nb": ("{cycle_title}: vurder samarbeidsarenaene innen {deadline}",
+               "Hei {recipient_name},\n\n{cycle_title} har startet. Disse samarbeidsarenaene "
+               "skal vurderes:\n\n{arena_list}\n\nFristen for å sende inn er {deadline}.\n\n"
+               "Åpne listen din her:\n{link}"),
+        "en": ("{cycle_title}: please assess the arenas by {deadline}",
+               "Hello {recipient_name},\n\n{cycle_title} has started. These arenas are to be "
+               "assessed:\n\n{arena_list}\n\nThe deadline for submitting is {deadline}.\n\n"
+               "Open your list here:\n{link}"),
+    },
+    "reminder": {
+        "nb": ("Påminnelse: {cycle_title} – frist {deadline}",
+               "Hei {recipient_name},\n\nDisse vurderingene er ikke sendt inn ennå:\n\n"
+               "{arena_list}\n\nFristen er {deadline}. Dager igjen til fristen: {days_left} "
+               "(et negativt tall betyr at fristen er passert).\n\nÅpne listen din her:\n{link}"),
+        "en": ("Reminder: {cycle_title} – deadline {deadline}",
+               "Hello {recipient_name},\n\nThese assessments have not been submitted yet:\n\n"
+               "{arena_list}\n\nThe deadline is {deadline}. Days left: {days_left} "
+               "(a negative number means the deadline has passed).\n\n"
+               "Open your list here:\n{link}"),
+    },
+    "escalation": {
+        "nb": ("Forsinket: {cycle_title} – {days_overdue} dager over fristen",
+               "Hei {recipient_name},\n\nDisse vurderingene er ikke sendt inn, og fristen "
+               "{deadline} er passert med {days_overdue} dager:\n\n{arena_list}\n\n"
+               "Kontaktpersoner: {contact_names}\n\nSe oversikten her:\n{link}"),
+        "en": ("Overdue: {cycle_title} – {days_overdue} days past the deadline",
+               "Hello {recipient_name},\n\nThese assessments have not been submitted, and the "
+               "deadline {deadline} passed {days_overdue} days ago:\n\n{arena_list}\n\n"
+               "Contacts: {contact_names}\n\nSee the overview here:\n{link}"),
+    },
+    "weekly_digest": {
+        "nb": ("Ukeoversikt: forsinkede vurderinger i {cycle_title}",
+               "Hei {recipient_name},\n\nDisse vurderingene i {cycle_title} er ikke sendt inn "
+               "innen fristen {deadline}:\n\n{late_by_portfolio}\n\n"
+               "Se hele oversikten her:\n{link}"),
+        "en": ("Weekly overview: late assessments in {cycle_title}",
+               "Hello {recipient_name},\n\nThese assessments in {cycle_title} were not "
+               "submitted by the deadline {deadline}:\n\n{late_by_portfolio}\n\n"
+               "See the whole overview here:\n{link}"),
+    },
+    "returned": {
+        "nb": ("Vurderingen av {arena} er sendt tilbake til deg",
+               "Hei {recipient_name},\n\nVurderingen av {arena} er sendt tilbake med denne "
+               "kommentaren:\n\n{comment}\n\nGjør endringene og send inn på nytt her:\n{link}"),
+        "en": ("The assessment of {arena} has been returned to you",
+               "Hello {recipient_name},\n\nThe assessment of {arena} was returned with this "
+               "comment:\n\n{comment}\n\nMake the changes and submit again here:\n{link}"),
+    },
+    "approved": {
+        "nb": ("Vurderingen av {arena} er godkjent",
+               "Hei {recipient_name},\n\nVurderingen av {arena} er godkjent. Du trenger ikke "
+               "gjøre noe mer nå.\n\nSe vurderingen her:\n{link}"),
+        "en": ("The assessment of {arena} has been approved",
+               "Hello {recipient_name},\n\nThe assessment of {arena} has been approved. There "
+               "is nothing more for you to do now.\n\nSee the assessment here:\n{link}"),
+    },
+    "decided": {
+        "nb": ("Vedtak for {arena}",
+               "Hei {recipient_name},\n\nDet er fattet vedtak for {arena}:\n\n{decision}\n\n"
+               "Se vurderingen her:\n{link}"),
+        "en": ("Decision on {arena}",
+               "Hello {recipient_name},\n\nA decision has been made on {arena}:\n\n"
+               "{decision}\n\nSee the assessment here:\n{link}"),
+    },
+    "document_ready": {
+        "nb": ("{cycle_title}: dokumentet er klart",
+               "Hei {recipient_name},\n\nDokumentet for {cycle_title} er satt sammen og klart "
+               "til gjennomlesing.\n\nÅpne det her:\n{link}"),
+        "en": ("{cycle_title}: the document is ready",
+               "Hello {recipient_name},\n\nThe document for {cycle_title} has been assembled "
+               "and is ready for review.\n\nOpen it here:\n{link}"),
+    },
+}
+
+DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
+    key: {locale: (subject, body + _FOOTER[locale]) for locale, (subject, body) in by.items()}
+    for key, by in _TEXTS.items()
+}

@@ -1,0 +1,158 @@
+"""Structured logs and the health report.
+
+One JSON line per request (method, path, status, duration, user id, request id) and per
+scheduler job (`log_job`), through the standard logging module on the `samarbeidsarenaer`
+loggers, written to stderr (journald or gunicorn's error log collects it). The request id comes
+from the X-Request-ID header when it looks like one (a proxy's), else it is made here; the
+response carries it back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, g, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.clock import now as clock_now
+from app.extensions import db
+from app.models import SchedulerLease
+
+REQUEST_ID_HEADER = "X-Request-ID"
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+LOGGER = logging.getLogger("samarbeidsarenaer")
+request_log = LOGGER.getChild("request")
+job_log = LOGGER.getChild("job")
+SCHEDULER_LEASE = "scheduler"  # the row app.scheduler.lease keeps (LEASE_NAME)
+
+
+class JsonFormatter(logging.Formatter):
+    """A record as one JSON object: time, level, logger, event and the record's `fields`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The JSON line (no newline; the handler adds it)."""
+        line = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "event": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+class StderrJsonHandler(logging.StreamHandler):
+    """JSON lines to whatever sys.stderr is when a record comes (servers and tests swap it)."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+        self.setFormatter(JsonFormatter())
+
+    @property
+    def stream(self):
+        """The current sys.stderr."""
+        return sys.stderr
+
+
+def configure_logging() -> None:
+    """Give the `samarbeidsarenaer` loggers their one JSON handler (idempotent: tests build
+    many apps in one process)."""
+    if not any(isinstance(h, StderrJsonHandler) for h in LOGGER.handlers):
+        LOGGER.addHandler(StderrJsonHandler())
+    LOGGER.setLevel(logging.INFO)
+    LOGGER.propagate = False  # not a second time through the root logger's handlers
+    for logger in (LOGGER, request_log, job_log):  # Alembic's fileConfig disables them
+        logger.disabled = False
+
+
+def log_job(name: str, **counts: Any) -> None:
+    """Log one scheduler job run: its name and what it did (`log_job("reminders", sent=3)`)."""
+    job_log.info("job", extra={"fields": {"job": name, **counts}})
+
+
+def request_id() -> str:
+    """This request's id: the caller's X-Request-ID if well-formed, else a new one."""
+    if "request_id" not in g:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = given if VALID_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    return g.request_id
+
+
+def _user_id() -> int | None:
+    # Only a user this request already loaded: a static file should not cost a query.
+    user = g.get("_login_user")
+    return getattr(user, "id", None) if user is not None and user.is_authenticated else None
+
+
+def _loggable_path() -> str:
+    """The path with secrets in it (a calendar feed's token) masked."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if "token" in name and isinstance(value, str) and value:
+            path = path.replace(value, "***")
+    return path
+
+
+def start_request() -> None:
+    """Note when the request began and fix its id."""
+    g.request_started = time.perf_counter()
+    request_id()
+
+
+def finish_request(response):
+    """Echo the request id and log the request as one JSON line."""
+    response.headers[REQUEST_ID_HEADER] = request_id()
+    started = g.get("request_started", time.perf_counter())
+    request_log.info("request", extra={"fields": {
+        "method": request.method,
+        "path": _loggable_path(),
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        "user_id": _user_id(),
+        "request_id": request_id(),
+    }})
+    return response
+
+
+def init_observability(app: Flask) -> None:
+    """Wire the request log into `app`."""
+    configure_logging()
+    # First of all before-request hooks, so a request an earlier hook refuses (CSRF) is timed.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
+    app.after_request(finish_request)
+
+
+def _scheduler_report() -> dict[str, Any]:
+    try:
+        lease = db.session.get(SchedulerLease, SCHEDULER_LEASE)
+    except SQLAlchemyError:  # an older schema without the table: no scheduler to report
+        db.session.rollback()
+        lease = None
+    last = lease.last_tick_at if lease else None
+    return {
+        "last_tick_at": last.isoformat() if last else None,
+        "seconds_since_last_tick": int((clock_now() - last).total_seconds()) if last else None,
+    }
+
+
+def health_report() -> tuple[dict[str, Any], int]:
+    """The database's answer to a trivial query and the scheduler's last tick, with the HTTP
+    status: 200 when the database answers, 503 when not."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unavailable", "scheduler": None}, 503
+    report = {"status": "ok", "database": "ok", "scheduler": _scheduler_report()}
+    db.session.rollback()
+    return report, 200

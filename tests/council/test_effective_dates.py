@@ -1,0 +1,103 @@
+"""Decisions change arenas on their effective date: the job (scheduler tick) moves leaving →
+left and proposed → member, and running it again changes nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from app.clock import today
+from app.council.jobs import apply_effective_status_changes
+from app.extensions import db
+from app.models import Arena, ArenaStatus, Assessment
+from app.models.council import FollowUp
+from tests.conftest import SECRETARY, login, post
+from tests.council.conftest import audit_actions, item_of, vote_form
+from tests.council.test_cases import decide
+
+
+def status(arena_id: int) -> ArenaStatus:
+    db.session.rollback()
+    return db.session.get(Arena, arena_id).status
+
+
+def noon(day) -> datetime:
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
+
+
+def test_terminate_leaves_on_the_effective_date(client, council, runner):
+    effective = today() + timedelta(days=30)
+    login(client, SECRETARY)
+    response = decide(client, council, "terminate", effective=effective.isoformat())
+    assert response.status_code == 302
+    assert status(council.arena_id) == ArenaStatus.LEAVING  # until the effective date
+    task = db.session.scalar(sa.select(FollowUp).where(FollowUp.item_id == council.item_id))
+    assert task.kind.value == "send_termination_notice" and not task.is_done
+
+    day_before = (effective - timedelta(days=1)).isoformat()
+    result = runner.invoke(args=["scheduler", "tick", "--now", f"{day_before}T09:00"])
+    assert result.exit_code == 0, result.output
+    assert status(council.arena_id) == ArenaStatus.LEAVING
+
+    result = runner.invoke(args=["scheduler", "tick", "--now", f"{effective.isoformat()}T09:00"])
+    assert result.exit_code == 0, result.output
+    assert "arenas_left=1" in result.output
+    assert status(council.arena_id) == ArenaStatus.LEFT
+    assert audit_actions("arena", council.arena_id)[-2:] == ["arena_status_changed"] * 2
+
+    again = runner.invoke(args=["scheduler", "tick", "--now", f"{effective.isoformat()}T10:00"])
+    assert "arenas_left" not in again.output  # idempotent: nothing left to do
+    assert audit_actions("arena", council.arena_id).count("arena_status_changed") == 2
+
+
+def test_join_makes_a_proposed_arena_a_member_from_the_effective_date(client, council,
+                                                                       runner):
+    uclg = db.session.scalar(sa.select(Assessment).join(Assessment.arena).where(
+        Arena.key == "uclg-csipdhr", Assessment.cycle_id == db.session.get(
+            Assessment, council.assessment_id).cycle_id))
+    assert uclg.arena.status == ArenaStatus.PROPOSED
+    uclg.state, uclg.routed_to_council = uclg.state.APPROVED, True
+    db.session.commit()
+    login(client, SECRETARY)
+    post(client, f"/council/cases/{council.case_id}/items", {"assessments": [uclg.id]})
+    uclg_id, arena_id = uclg.id, uclg.arena_id
+    item_id = item_of(uclg_id).id
+    post(client, f"/council/items/{item_id}/proposals", {
+        "kind": "recommendation", "outcome": "join", "majority_rule": "simple",
+        "text": "Bergen kommune melder seg inn."})
+    proposal_id = item_of(uclg_id).proposals[0].id
+    post(client, f"/council/proposals/{proposal_id}/vote", vote_form(kind="unanimous",
+                                                                     votes_for="", against=""))
+    effective = today() + timedelta(days=10)
+    response = post(client, f"/council/items/{item_id}/decision", {
+        "outcome": "join", "text": "Bystyret vedtok innmelding.",
+        "effective_date": effective.isoformat()})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert status(arena_id) == ArenaStatus.PROPOSED
+
+    assert apply_effective_status_changes(noon(effective - timedelta(days=1))) == {}
+    db.session.commit()
+    assert status(arena_id) == ArenaStatus.PROPOSED
+    result = runner.invoke(args=["council", "apply-effective-dates", "--now",
+                                 f"{effective.isoformat()}T08:00"])
+    assert result.exit_code == 0 and "arenas_joined=1" in result.output
+    assert status(arena_id) == ArenaStatus.MEMBER
+    assert apply_effective_status_changes(noon(effective + timedelta(days=5))) == {}
+
+
+def test_a_decision_already_in_effect_applies_at_once(client, council):
+    login(client, SECRETARY)
+    decide(client, council, "terminate", effective=(today() - timedelta(days=3)).isoformat())
+    assert status(council.arena_id) == ArenaStatus.LEFT
+
+
+def test_the_demo_decisions_are_already_in_effect(app):
+    assert apply_effective_status_changes(noon(today())) == {}
+    statuses = dict(db.session.execute(sa.select(Arena.key, Arena.status).where(Arena.key.in_(
+        ["global-climate-forum", "ubc", "solidarity-cities", "human-rights-cities-network",
+         "uclg-csipdhr"]))).all())
+    assert statuses == {"global-climate-forum": ArenaStatus.LEFT, "ubc": ArenaStatus.LEFT,
+                        "solidarity-cities": ArenaStatus.MEMBER,
+                        "human-rights-cities-network": ArenaStatus.MEMBER,
+                        "uclg-csipdhr": ArenaStatus.PROPOSED}
