@@ -39,6 +39,7 @@ def reassign_assessment(actor: Any, assessment: Assessment, user: User) -> None:
     assessment.contact_id = user.id
     audit.record(actor, "assessment", assessment.id, "contact_reassigned",
                  from_user=previous, to_user=user.id)
+    _notify_new_contact(user, [assessment])
     db.session.flush()
 
 
@@ -60,6 +61,11 @@ def hand_over_portfolio(actor: Any, portfolio: Portfolio, old: User, new: User) 
         assessment.contact_id = new.id
     audit.record(actor, "portfolio", portfolio.id, "contact_handed_over",
                  from_user=old.id, to_user=new.id, assessments=[a.id for a in moved])
+    _notify_new_contact(new, list(db.session.scalars(
+        sa.select(Assessment).join(Assessment.cycle)
+        .where(Cycle.status.in_(ACTIVE_CYCLE_STATES),
+               sa.or_(Assessment.contact_id == new.id, Assessment.contact_id.is_(None)),
+               Assessment.arena.has(Arena.portfolios.any(Portfolio.id == portfolio.id))))))
     db.session.flush()
     return len(moved)
 
@@ -95,17 +101,31 @@ def remind_now(actor: Any, assessments: list[Assessment], now: datetime) -> int:
             for user in contacts_of(assessment):
                 grouped.setdefault(user, []).append(assessment)
     for user, items in grouped.items():
-        cycle = items[0].cycle
-        queue_mail(kind="reminder", template="reminder", to_user=user, cycle_id=cycle.id,
-                   assessment_ids=[a.id for a in items], context={
-                       "cycle_title": cycle.title,
-                       "deadline": format_day(cycle.submission_deadline,
-                                              recipient_locale(user)),
-                       "arena_list": [f"- {a.arena.name}" for a in items],
-                       "link": absolute_link("assessments.mine"),
-                       "days_left": days_left(cycle.submission_deadline,
-                                              now.astimezone(OSLO).date())})
+        cycle = _mail_contact(user, items, "reminder", days_left=days_left(
+            items[0].cycle.submission_deadline, now.astimezone(OSLO).date()))
         audit.record(actor, "cycle", cycle.id, "manual_reminder", user=user.id,
                      assessments=[a.id for a in items])
     db.session.flush()
     return len(grouped)
+
+
+def _mail_contact(user: User, items: list[Assessment], template: str, **extra) -> Cycle:
+    """Queue one mail to `user` about `items` (all of one cycle); returns that cycle."""
+    cycle = items[0].cycle
+    queue_mail(kind=template, template=template, to_user=user, cycle_id=cycle.id,
+               assessment_ids=[a.id for a in items], context={
+                   "cycle_title": cycle.title,
+                   "deadline": format_day(cycle.submission_deadline, recipient_locale(user)),
+                   "arena_list": [f"- {a.arena.name}" for a in items],
+                   "link": absolute_link("assessments.mine"), **extra})
+    return cycle
+
+
+def _notify_new_contact(user: User, assessments: list[Assessment]) -> None:
+    """Tell the new contact which unfinished assessments are now theirs (one mail a cycle)."""
+    by_cycle: dict[int, list[Assessment]] = {}
+    for assessment in assessments:
+        if assessment.state in EDITABLE_STATES:
+            by_cycle.setdefault(assessment.cycle_id, []).append(assessment)
+    for items in by_cycle.values():
+        _mail_contact(user, items, "invitation")

@@ -68,6 +68,12 @@ def test_handover_moves_access_and_keeps_the_draft(client, make_assessment, make
     event = db.session.scalar(sa.select(AuditEvent).where(
         AuditEvent.action == "contact_handed_over"))
     assert event.details["to_user"] == newcomer.id
+    from app.models import OutboxMessage
+
+    told = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.to_email == "nora@bergen.example")).all()
+    assert len(told) == 1 and told[0].kind == "invitation"
+    assert draft.id in told[0].assessment_ids and draft.arena.name in told[0].body_text
     other = client.application.test_client()
     login(other, CONTACT)
     assert other.get(f"/assessments/{draft.id}").status_code == 404  # lost access
