@@ -208,7 +208,8 @@ def _compose(inputs: _Inputs, words: Sentences) -> ReviewDocument:
     municipality = inputs.organisation.name if inputs.organisation else ""
     order = inputs.settings.part_order if inputs.settings else PartOrder.ALPHABETICAL
     ordered = sorted(inputs.assessments, key=_sort_key(order))
-    sections = [_section(a, inputs, words) for a in ordered]
+    built = [_section(a, inputs, words) for a in ordered]
+    sections = [s for s in built if s.part == 1] + [s for s in built if s.part == 2]
     intro = cycle.introduction_en if locale == "en" else cycle.introduction_nb
     return ReviewDocument(
         locale=locale, cycle_id=cycle.id, year=cycle.year, municipality=municipality,

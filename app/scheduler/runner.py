@@ -23,6 +23,7 @@ from flask import Flask
 
 from app.clock import OSLO
 from app.clock import now as clock_now
+from app.documents.jobs import run_pending_assembly_jobs
 from app.extensions import db
 from app.scheduler import jobs
 from app.scheduler.lease import DEFAULT_LEASE_SECONDS, RowLease, make_lease, record_run
@@ -89,7 +90,10 @@ class SchedulerProcess:
         add(self.guarded(lambda: [jobs.send_weekly_digest]),
             CronTrigger(day_of_week="mon", hour=8, minute=0, timezone=OSLO),
             id="weekly_digest", name="weekly_digest", replace_existing=True)
-        add(self.guarded(lambda: [jobs.send_invitations, jobs.deliver_outbox]),
+        # Every minute: invitations, assembly jobs queued from the document page (so the
+        # office does not wait for 08:00), then delivery of whatever was queued.
+        add(self.guarded(lambda: [jobs.send_invitations, run_pending_assembly_jobs,
+                                  jobs.deliver_outbox]),
             IntervalTrigger(seconds=self.settings.delivery_seconds),
             id="deliver_outbox", name="deliver_outbox", replace_existing=True,
             misfire_grace_time=int(self.settings.delivery_seconds) + 60)

@@ -54,6 +54,7 @@ def test_header_introduction_appendix_and_totals(app):
         "Bergen kommune", "2018/51186-20", "4. mai 2021")
     assert doc.introduction[0].startswith("Bergen kommune er med i en lang rekke")
     assert len(doc.appendix.rows) == 39 and len(doc.appendix.columns) == 5
+    assert [r[0] for r in doc.appendix.rows] == [s.name for s in doc.sections]  # part 1, part 2
     ubc = next(r for r in doc.appendix.rows if r[0] == "Union of the Baltic Cities (UBC)")
     assert ubc[1:] == ("Byrådsleders avdeling", "Passiv", "Avslutte", "Avslutte (Bystyret)")
     totals = dict(doc.totals.rows)
