@@ -17,10 +17,8 @@ import sqlalchemy as sa
 from tests.browser.conftest import (
     DEMO_TODAY,
     OFFICE,
-    browser,  # noqa: F401  (fixture)
     format_violations,
     login,
-    page,  # noqa: F401  (fixture)
     run_axe,
 )
 
