@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -76,13 +77,14 @@ def template_db(tmp_path_factory) -> Iterator[str]:
     if IS_POSTGRES:
         name = f"{sa.make_url(PG_URL).database}_template"
         admin = _pg_admin_engine()
+        _drop_pg_database(admin, name)
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         build_database(_pg_url(name))
+        with admin.connect() as conn:  # nobody (not even autovacuum) may hold the template
+            conn.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
         yield name
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_pg_database(admin, name)
         admin.dispose()
     else:
         path = tmp_path_factory.mktemp("db") / "template.sqlite3"
@@ -103,9 +105,21 @@ def _pg_database(kind: str, template: str | None = None) -> Iterator[str]:
     try:
         yield _pg_url(name)
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_pg_database(admin, name)
         admin.dispose()
+
+
+def _drop_pg_database(admin: sa.Engine, name: str, tries: int = 10) -> None:
+    """Drop a throw-away database. A background worker of another role (autovacuum) can hold
+    it for a moment, which FORCE may not terminate: wait and retry, then leave it (the test
+    cluster is thrown away after the run)."""
+    for attempt in range(tries):
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except sa.exc.DBAPIError:
+            time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture()
