@@ -6,10 +6,12 @@ Each operation checks, changes, writes the audit row and flushes. None of them c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from app import audit
-from app.clock import now
+from app.arena_status import apply_outcome
+from app.clock import now, today
 from app.errors import ConflictError, NotPermitted, ValidationFailed
 from app.extensions import db
 from app.models import Assessment, Recommendation
@@ -30,10 +32,23 @@ _STAMPS: dict[str, tuple[str | None, str | None]] = {
 }
 
 
-def _settle_with_recommendation(assessment: Assessment) -> None:
-    """The office keeps the arena from the council: the department's recommendation stands."""
+def _settle_with_recommendation(assessment: Assessment, actor: Any) -> None:
+    """The office keeps the arena from the council: the department's recommendation stands,
+    and the arena follows it as a council decision would (workflows/arena_status.py).
+
+    It takes effect the day it is confirmed; a termination at the end of that year, since
+    memberships run by the calendar year and notice has to be given first.
+    """
     assessment.routed_to_council = False
     assessment.decision_outcome = assessment.recommendation
+    if assessment.recommendation is None:
+        return
+    day = today()
+    terminating = assessment.recommendation is Recommendation.TERMINATE
+    assessment.decision_effective_date = date(day.year, 12, 31) if terminating else day
+    apply_outcome(actor, assessment.arena, assessment.recommendation.value,
+                  assessment.arena.status, assessment.decision_effective_date,
+                  assessment_id=assessment.id)
 
 
 # What a transition changes besides state and stamps. Kept here, not in the named operations,
@@ -119,7 +134,7 @@ def transition_assessment(
     if transition.needs_comment:
         assessment.review_comment = comment
     if effect := _EFFECTS.get(name):
-        effect(assessment)
+        effect(assessment, actor)
     assessment.updated_at = now()
     assessment.updated_by_id = getattr(actor, "id", None)
     details = {"comment": comment} if comment else {}

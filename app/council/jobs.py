@@ -1,14 +1,16 @@
 """Scheduler job: decisions take effect on their effective date (leaving → left,
-proposed → member). Idempotent: a second run on the same day changes nothing."""
+proposed → member), the council's and those where the recommendation stood. Idempotent: a
+second run on the same day changes nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from app.arena_status import change_arena_status
 from app.clock import OSLO
-from app.council.operations import change_arena_status
 from app.extensions import db
 from app.models import Arena, ArenaStatus, Assessment
 from app.models.council import CaseItem, CouncilCase, Decision
@@ -18,19 +20,53 @@ WAITING = (ArenaStatus.LEAVING, ArenaStatus.PROPOSED)
 COUNTS = ("arenas_left", "arenas_joined")
 
 
-def _latest_decisions() -> dict[int, Decision]:
-    """The current decision of the latest case per arena still waiting for a change."""
+@dataclass(frozen=True)
+class _Due:
+    """The decision an arena waits on: its outcome, date and what the audit row names."""
+
+    arena: Arena
+    outcome: str
+    effective_date: date
+    decided_on: date
+    reference: dict[str, int]
+
+
+def _council_decisions() -> list[_Due]:
+    """Council decisions on arenas still waiting for a change, oldest meeting first."""
     rows = db.session.execute(
-        sa.select(Assessment.arena_id, Decision)
+        sa.select(Arena, Decision, CouncilCase.meeting_date)
         .join(CaseItem, CaseItem.id == Decision.item_id)
         .join(CouncilCase, CouncilCase.id == CaseItem.case_id)
         .join(Assessment, Assessment.id == CaseItem.assessment_id)
         .join(Arena, Arena.id == Assessment.arena_id)
         .where(Arena.status.in_(WAITING))
         .order_by(CouncilCase.meeting_date, Decision.item_id, Decision.revision))
-    latest: dict[int, Decision] = {}
-    for arena_id, decision in rows:
-        latest[arena_id] = decision  # later meetings and later revisions overwrite earlier
+    return [_Due(arena, d.outcome.value, d.effective_date, meeting, {"decision_id": d.id})
+            for arena, d, meeting in rows]
+
+
+def _standing_recommendations() -> list[_Due]:
+    """Assessments settled without the council on arenas still waiting, oldest first."""
+    rows = db.session.execute(
+        sa.select(Arena, Assessment)
+        .join(Assessment, Assessment.arena_id == Arena.id)
+        .where(Arena.status.in_(WAITING), Assessment.routed_to_council.is_(False),
+               Assessment.decision_outcome.is_not(None),
+               Assessment.decision_effective_date.is_not(None))
+        .where(Assessment.decided_at.is_not(None))
+        .order_by(Assessment.decided_at))
+    return [_Due(arena, a.decision_outcome.value, a.decision_effective_date,
+                 a.decided_at.astimezone(OSLO).date(), {"assessment_id": a.id})
+            for arena, a in rows]
+
+
+def _latest_decisions() -> dict[int, _Due]:
+    """The latest decision per arena still waiting for a change (by the day it was made)."""
+    latest: dict[int, _Due] = {}
+    # A stable sort keeps a meeting's corrections in revision order; later ones overwrite.
+    for due in sorted(_council_decisions() + _standing_recommendations(),
+                      key=lambda d: d.decided_on):
+        latest[due.arena.id] = due
     return latest
 
 
@@ -42,10 +78,10 @@ def apply_effective_status_changes(now: datetime) -> dict[str, int]:
     """
     day = now.astimezone(OSLO).date()
     changed = dict.fromkeys(COUNTS, 0)
-    for decision in _latest_decisions().values():
-        arena = decision.item.assessment.arena
-        target = arena_status.status_due(decision.outcome.value, arena.status.value,
-                                         decision.effective_date, day)
-        if target and change_arena_status(None, arena, ArenaStatus(target), decision):
+    for due in _latest_decisions().values():
+        target = arena_status.status_due(due.outcome, due.arena.status.value,
+                                         due.effective_date, day)
+        if target and change_arena_status(None, due.arena, ArenaStatus(target),
+                                          due.effective_date, **due.reference):
             changed["arenas_left" if target == ArenaStatus.LEFT else "arenas_joined"] += 1
     return {key: count for key, count in changed.items() if count}

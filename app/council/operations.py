@@ -15,13 +15,13 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app import audit
+from app.arena_status import apply_outcome
 from app.assessments.operations import transition_assessment
-from app.clock import today
 from app.council.messages import problem_errors
 from app.council.term_operations import require_secretary
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import Arena, ArenaStatus, Assessment, Recommendation
+from app.models import ArenaStatus, Assessment, Recommendation
 from app.models.council import (
     CaseItem,
     CouncilCase,
@@ -302,26 +302,10 @@ def correct_council_decision(actor: Any, item: CaseItem, data: DecisionInput,
 
 def apply_decision_to_arena(actor: Any, decision: Decision, baseline: ArenaStatus) -> None:
     """Move the arena as the outcome says (from `baseline`) and add the office's follow-up."""
-    arena = decision.item.assessment.arena
-    target = arena_status.status_after_decision(decision.outcome.value, baseline.value,
-                                                decision.effective_date, today())
-    change_arena_status(actor, arena, ArenaStatus(target), decision)
+    apply_outcome(actor, decision.item.assessment.arena, decision.outcome.value, baseline,
+                  decision.effective_date, decision_id=decision.id)
     kind = arena_status.follow_up_for(decision.outcome.value)
     item = decision.item
     if kind and not any(f.kind.value == kind for f in item.follow_ups):
         db.session.add(FollowUp(item=item, kind=FollowUpKind(kind)))
     db.session.flush()
-
-
-def change_arena_status(actor: Any, arena: Arena, status: ArenaStatus,
-                        decision: Decision) -> bool:
-    """Set the arena's status as a decision requires; False when it already has it."""
-    if arena.status == status:
-        return False
-    before = arena.status
-    arena.status = status
-    audit.record(actor, "arena", arena.id, "arena_status_changed", from_state=before,
-                 to_state=status, decision_id=decision.id,
-                 effective_date=decision.effective_date.isoformat())
-    db.session.flush()
-    return True

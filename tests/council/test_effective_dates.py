@@ -101,3 +101,62 @@ def test_the_demo_decisions_are_already_in_effect(app):
                         "solidarity-cities": ArenaStatus.MEMBER,
                         "human-rights-cities-network": ArenaStatus.MEMBER,
                         "uclg-csipdhr": ArenaStatus.PROPOSED}
+
+
+def _settled_by_office(client, make_assessment, recommendation: str, arena_status: ArenaStatus):
+    """An approved assessment recommending `recommendation` on an arena in `arena_status`,
+    confirmed by the council office (the recommendation stands); returns (assessment, arena)."""
+    from app.models import Recommendation
+    from tests.conftest import OFFICE
+
+    assessment = make_assessment(state="approved", portfolio="KMB")
+    assessment.recommendation = Recommendation(recommendation)
+    assessment.arena.status = arena_status
+    db.session.commit()
+    aid, arena_id = assessment.id, assessment.arena_id
+    login(client, OFFICE)
+    response = post(client, "/council/routing/2026", {f"route_{aid}": "settle"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return aid, arena_id
+
+
+def test_a_standing_termination_leaves_at_the_end_of_the_year(client, make_assessment, runner):
+    aid, arena_id = _settled_by_office(client, make_assessment, "terminate", ArenaStatus.MEMBER)
+    assert status(arena_id) == ArenaStatus.LEAVING
+    settled = db.session.get(Assessment, aid)
+    year_end = today().replace(month=12, day=31)
+    assert settled.decision_effective_date == year_end
+    changes = _arena_audit(arena_id)
+    assert changes[-1].details["assessment_id"] == aid  # the audit names what decided it
+
+    before = runner.invoke(args=["scheduler", "tick", "--now", f"{today().year}-12-30T09:00"])
+    assert "arenas_left" not in before.output, before.output
+    assert status(arena_id) == ArenaStatus.LEAVING
+    result = runner.invoke(args=["scheduler", "tick", "--now", f"{year_end.isoformat()}T09:00"])
+    assert "arenas_left=1" in result.output, result.output
+    assert status(arena_id) == ArenaStatus.LEFT
+    again = runner.invoke(args=["scheduler", "tick", "--now", f"{year_end.isoformat()}T10:00"])
+    assert "arenas_left" not in again.output  # idempotent
+
+
+def test_a_standing_join_makes_a_proposed_arena_a_member_at_once(client, make_assessment):
+    aid, arena_id = _settled_by_office(client, make_assessment, "join", ArenaStatus.PROPOSED)
+    assert status(arena_id) == ArenaStatus.MEMBER
+    assert db.session.get(Assessment, aid).decision_effective_date == today()
+    assert audit_actions("arena", arena_id)[-1] == "arena_status_changed"
+
+
+def test_a_standing_continue_leaves_the_arena_as_it_is(client, make_assessment):
+    before = len(audit_actions("arena", make_assessment(state="approved", portfolio="KMB")
+                               .arena_id))
+    aid, arena_id = _settled_by_office(client, make_assessment, "continue", ArenaStatus.MEMBER)
+    assert status(arena_id) == ArenaStatus.MEMBER
+    assert len(audit_actions("arena", arena_id)) == before
+
+
+def _arena_audit(arena_id: int):
+    from app.models import AuditEvent
+
+    return db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.entity_type == "arena", AuditEvent.entity_id == arena_id,
+        AuditEvent.action == "arena_status_changed").order_by(AuditEvent.id)).all()
