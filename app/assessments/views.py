@@ -30,10 +30,14 @@ SUBMIT_TRANSITIONS = ("submit", "submit_for_review")
 
 
 def load_visible(assessment_id: int) -> Assessment:
-    """The assessment if the current user may see it; 404 otherwise (no existence leak)."""
+    """The assessment if the current user may see it: 404 when there is none, 403 when it is
+    not theirs (or no longer: a contact after a handover is told they lost access, not that
+    the page vanished). Which arenas are assessed is public, so 403 reveals nothing."""
     assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None or not can_view(assessment, current_user):
+    if assessment is None:
         abort(404)
+    if not can_view(assessment, current_user):
+        abort(403)
     return assessment
 
 

@@ -63,7 +63,7 @@ def test_sign_off_list_puts_submitted_first(client):
 
 @pytest.mark.parametrize(("email", "status"), [
     (CONTACT, 200), (COMMISSIONER, 200), (OFFICE, 200), (SECRETARY, 200),
-    (OTHER_CONTACT, 404), (ADMIN, 404),
+    (OTHER_CONTACT, 403), (ADMIN, 403),
 ])
 def test_detail_of_a_kml_assessment(client, make_assessment, email, status):
     assessment = make_assessment(state=S.SUBMITTED, portfolio="KML")
@@ -71,7 +71,7 @@ def test_detail_of_a_kml_assessment(client, make_assessment, email, status):
 
 
 @pytest.mark.parametrize(("email", "status"), [
-    (CONTACT, 404), (COMMISSIONER, 404), (OTHER_CONTACT, 200), (OFFICE, 200),
+    (CONTACT, 403), (COMMISSIONER, 403), (OTHER_CONTACT, 200), (OFFICE, 200),
 ])
 def test_detail_of_a_kmb_assessment(client, make_assessment, email, status):
     assessment = make_assessment(state=S.DRAFT, portfolio="KMB")

@@ -76,7 +76,7 @@ def test_handover_moves_access_and_keeps_the_draft(client, make_assessment, make
     assert draft.id in told[0].assessment_ids and draft.arena.name in told[0].body_text
     other = client.application.test_client()
     login(other, CONTACT)
-    assert other.get(f"/assessments/{draft.id}").status_code == 404  # lost access
+    assert other.get(f"/assessments/{draft.id}").status_code == 403  # lost access
     fresh = client.application.test_client()
     login(fresh, "nora@bergen.example")
     page = fresh.get(f"/assessments/{draft.id}").get_data(as_text=True)
