@@ -121,8 +121,8 @@ def test_contact_cannot_save_another_portfolios_assessment(client, make_assessme
     data = {**complete_answers(), "version": str(fresh(aid).version),
             "csrf_token": csrf_token(client, "/assessments/")}
     before = fingerprint()
-    refused(404, client.post(f"/assessments/{aid}", data=data), before)
-    refused(404, client.post(f"/assessments/{aid}", data={**data, "action": "submit"}), before)
+    refused(403, client.post(f"/assessments/{aid}", data=data), before)
+    refused(403, client.post(f"/assessments/{aid}", data={**data, "action": "submit"}), before)
 
 
 @pytest.mark.parametrize("state", [S.SUBMITTED, S.IN_REVIEW, S.APPROVED, S.DECIDED])
