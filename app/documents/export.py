@@ -59,6 +59,7 @@ def headers(cycle: Cycle) -> list[str]:
     criteria = [h for c in cycle.criteria_set.criteria for h in _criterion_headers(c)]
     return [_("Arena"), _("Type"), org_label("portfolio_label"), _("Status"), *criteria,
             _("Årlig kostnad (kr)"), _("Anbefaling"), _("Begrunnelse for anbefalingen"),
+            _("Videreført fra i fjor"), _("Uendret fra i fjor – kommentar"),
             _("Til %(council)s", council=org_label("council_label")), _("Vedtak"),
             _("Vedtakstekst"), _("Vedtaket gjelder fra"), _("Opprettet"), _("Sendt inn"),
             _("Godkjent av %(head)s", head=org_label("head_label").lower()), _("Godkjent"),
@@ -72,7 +73,8 @@ def _row(a: Assessment, criteria: list[Criterion]) -> list[Value]:
             _label(labels.STATE_LABELS, a.state),
             *[v for c in criteria for v in _criterion_values(a, c)],
             a.yearly_cost, _label(labels.RECOMMENDATION_LABELS, a.recommendation),
-            a.recommendation_reason, routed,
+            a.recommendation_reason, _("Ja") if a.is_carried_forward else _("Nei"),
+            a.unchanged_comment or "", routed,
             _label(labels.RECOMMENDATION_LABELS, a.decision_outcome), a.decision_text,
             a.decision_effective_date, _local(a.created_at), _local(a.submitted_at),
             _local(a.signed_off_at), _local(a.approved_at), _local(a.decided_at),
