@@ -99,6 +99,8 @@ ACTION_LABELS = {
     "answers_saved": _l("Svar lagret"),
     "demo_loaded": _l("Opprettet fra demodata"),
     "settings_changed": _l("Innstillinger endret"),
+    "cycle_arenas_changed": _l("Arenaer i gjennomgangen endret"),
+    "criteria_revised": _l("Kriteriene revidert"),
     "contact_reassigned": _l("Ny kontaktperson"),
     "confirmed_unchanged": _l("Bekreftet uendret fra i fjor"),
     "routed_to_council": _l("Sendt til politisk behandling"), "route_cleared": _l("Tatt ut av politisk behandling"), "council_item_added": _l("Satt opp i sak"), "council_proposal_added": _l("Forslag registrert"),  # noqa: E501

@@ -1,6 +1,9 @@
 """Cycles: the yearly review, its progress dashboard and the office's steering pages."""
 
-from app.cycles import steering  # noqa: F401  (adds the steering routes to bp)
+from app.cycles import (
+    setup_views,  # noqa: F401  (arenas and criteria of a planned cycle)
+    steering,  # noqa: F401  (adds the steering routes to bp)
+)
 from app.cycles.views import bp
 
 __all__ = ["bp"]

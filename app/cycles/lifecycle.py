@@ -131,24 +131,31 @@ def _title_for(source: Cycle, year: int) -> str:
 
 
 def open_cycle(actor: Any, cycle: Cycle) -> int:
-    """Open `cycle`: one assessment per arena, carried forward from last year where the
-    criteria are the same. Refuses (with the list of problems) when something is missing."""
+    """Open `cycle`: one assessment per arena, carried forward from last year's for each
+    criterion with the same key and kind. Refuses (with the list of problems) when something
+    is missing."""
     transition_cycle(actor, cycle, "open_cycle")
     cycle.opened_at = now()
     previous = _previous_assessments(cycle)
-    same_criteria = {}
+    kinds = _kinds(cycle.criteria_set)
+    shared: dict[int, set[str]] = {}  # per earlier cycle: the keys whose answers carry over
     created = 0
     for arena in cycle.arenas:
         old = previous.get(arena.id)
-        if old is not None and old.cycle_id not in same_criteria:
-            same_criteria[old.cycle_id] = (old.cycle.criteria_set.signature
-                                           == cycle.criteria_set.signature)
-        carried = old if old is not None and same_criteria[old.cycle_id] else None
-        db.session.add(_new_assessment(cycle, arena, carried))
+        if old is not None and old.cycle_id not in shared:
+            shared[old.cycle_id] = {key for key, kind in _kinds(old.cycle.criteria_set).items()
+                                    if kinds.get(key) == kind}
+        keys = shared[old.cycle_id] if old is not None else set()
+        db.session.add(_new_assessment(cycle, arena, old, keys))
         created += 1
     db.session.flush()
     audit.record(actor, "cycle", cycle.id, "assessments_created", count=created)
     return created
+
+
+def _kinds(criteria_set) -> dict[str, str]:
+    """Each criterion's key and kind: what must match for an answer to carry over."""
+    return {c.key: c.kind.value for c in criteria_set.criteria}
 
 
 def _previous_assessments(cycle: Cycle) -> dict[int, Assessment]:
@@ -164,13 +171,17 @@ def _previous_assessments(cycle: Cycle) -> dict[int, Assessment]:
     return latest
 
 
-def _new_assessment(cycle: Cycle, arena: Arena, carried: Assessment | None) -> Assessment:
+def _new_assessment(cycle: Cycle, arena: Arena, carried: Assessment | None,
+                    keys: set[str]) -> Assessment:
+    """A draft for `arena`, with `carried`'s answers to the criteria in `keys`, its cost and
+    its recommendation."""
     if carried is None:
         return Assessment(cycle=cycle, arena=arena, state=AssessmentState.DRAFT, answers={})
+    answers = {k: dict(v) for k, v in (carried.answers or {}).items() if k in keys and v}
+    anything = bool(answers or carried.yearly_cost is not None or carried.recommendation
+                    or carried.recommendation_reason)
     return Assessment(
-        cycle=cycle, arena=arena, state=AssessmentState.DRAFT,
-        answers={k: dict(v) for k, v in (carried.answers or {}).items()},
+        cycle=cycle, arena=arena, state=AssessmentState.DRAFT, answers=answers,
         yearly_cost=carried.yearly_cost, recommendation=carried.recommendation,
-        recommendation_reason=carried.recommendation_reason, is_carried_forward=True,
+        recommendation_reason=carried.recommendation_reason, is_carried_forward=anything,
     )
-

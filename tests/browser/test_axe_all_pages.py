@@ -5,8 +5,9 @@ rules that take arguments, plus every link in the role's main menu. Pages that a
 a role are skipped; every other answer must be a 200 that axe finds nothing wrong with. All
 violations of a role are collected and reported together.
 
-Only reads: ids are looked up when the test runs, so the order of the browser tests does not
-matter (the flow test moves one assessment through the workflow).
+Only reads, but for one planned cycle (PLANNED_YEAR, cloned once) whose setup pages only a
+planned cycle shows: ids are looked up when the test runs, so the order of the browser tests does
+not matter (the flow test moves one assessment through the workflow).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ ROLES = {
     "admin": ADMIN,
 }
 MIN_PAGES_PER_ROLE = 5
+PLANNED_YEAR = OPEN_YEAR + 1  # cloned from the open cycle; its setup pages are forms
+PLANNED_PAGES = {"cycles.dashboard", "cycles.arenas", "cycles.criteria"}
 SKIPPED_STATUSES = (403, 404)
 # Endpoints that are not pages (files) or only answer POST in practice.
 NOT_PAGES = {"static", "calendar.feed"}  # calendar.feed: an ICS file, not HTML
@@ -64,6 +67,8 @@ def demo_values(app: Flask, email: str) -> dict[str, list]:
     from app.models import Arena, Assessment, Portfolio, User
     from workflows.assessment import AssessmentState, can_view
 
+    app.test_cli_runner().invoke(args=[  # refused (harmlessly) once the cycle exists
+        "cycles", "clone", "--from", str(OPEN_YEAR), "--to", str(PLANNED_YEAR)])
     with app.app_context():
         try:
             user = db.session.scalar(sa.select(User).where(User.email == email))
@@ -117,6 +122,8 @@ def page_paths(app: Flask, values: dict[str, list]) -> tuple[list[str], list[str
                 continue
             for combo in itertools.product(*(values[n] for n in names)):
                 paths.append(url_for(rule.endpoint, **dict(zip(names, combo, strict=True))))
+            if rule.endpoint in PLANNED_PAGES:
+                paths.append(url_for(rule.endpoint, year=PLANNED_YEAR))
             if rule.endpoint == "cycles.dashboard":  # the dashboard filtered by a state
                 paths.append(url_for(rule.endpoint, year=OPEN_YEAR, state="returned"))
     return list(dict.fromkeys(paths)), unresolved

@@ -108,17 +108,28 @@ def test_open_refuses_with_the_list_of_problems(runner):
     assert len(cycle_problems(cycle(2022))) == 2
 
 
-def test_criteria_change_stops_carry_forward(app):
+def test_only_unchanged_criteria_carry_forward(app):
+    """A removed criterion, or one whose kind changed, starts empty; an unchanged one carries."""
     from app.cycles.criteria import DEFAULT_CRITERIA, build_criteria_set
+    from app.models import CriterionKind
 
+    participation, learning, _influence, other = DEFAULT_CRITERIA
     new = clone_cycle(None, cycle(2021), 2022)
-    new.criteria_set = build_criteria_set("Kriterier 2022", version=2,
-                                          definition=DEFAULT_CRITERIA[:3])
+    new.criteria_set = build_criteria_set("Kriterier 2022", version=2, definition=(
+        participation, {**learning, "kind": CriterionKind.TEXT}, other))
     db.session.flush()
     open_cycle(None, new)
     rows = db.session.scalars(sa.select(Assessment).where(Assessment.cycle_id == new.id)).all()
-    assert rows and not any(r.is_carried_forward or r.answers for r in rows)
-    assert len(cycle(2021).criteria_set.criteria) == 4  # last year's set is its own
+    assert rows and all(set(r.answers) <= {"participation", "other_value"} for r in rows)
+    old = {a.arena_id: a for a in db.session.scalars(
+        sa.select(Assessment).where(Assessment.cycle_id == cycle(2021).id))}
+    eurocities = next(r for r in rows if r.arena.name == "Eurocities")
+    assert eurocities.is_carried_forward
+    assert eurocities.answers["participation"] == old[eurocities.arena_id].answer("participation")
+    assert "learning_outcome" in old[eurocities.arena_id].answers  # there, but kind changed
+    last_year = cycle(2021).criteria_set  # last year's set is its own
+    assert [(c.key, c.kind) for c in last_year.criteria] == [
+        (spec["key"], spec["kind"]) for spec in DEFAULT_CRITERIA]
 
 
 def test_publishing_needs_everything_decided_and_reopening_needs_a_reason(app):

@@ -1,5 +1,6 @@
 """The year from the council office's chair, end to end, as one walk-through: clone last
-year's review, adjust it, open it; a contact confirms one arena as unchanged and edits
+year's review, adjust it (deadlines, no sign-off, one arena fewer, a reworded criterion),
+open it; a contact confirms one arena as unchanged and edits
 another; the dashboard, both exports and the contact's calendar show what happened."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from app.models import Arena, Assessment, AuditEvent, Cycle, Portfolio
 from tests.assessments.conftest import save_form
 from tests.calendar.conftest import events, new_feed, parse
 from tests.conftest import CONTACT, OFFICE, login, post
+from tests.cycles.test_setup import criteria_data
 from workflows.assessment import AssessmentState as S
 
 DEADLINE = date(2022, 3, 14)
@@ -49,11 +51,31 @@ def office_prepares_2022(client) -> None:
         "title": "Gjennomgang 2022", "submission_deadline": DEADLINE.isoformat(),
         "review_deadline": "2022-04-04", "council_meeting_date": "2022-05-04"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    dropped = adjust_arenas_and_criteria(client)
     response = post(client, "/cycles/2022/lifecycle", {"transition": "open_cycle"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     opened = cycle(2022)
     assert opened.status.value == "open" and not opened.requires_sign_off
     assert assessment_count(2022) == len(opened.arenas) > 0
+    assert dropped not in {a.name for a in opened.arenas}
+    assert opened.criteria_set.version == 2 and cycle(2021).criteria_set.version == 1
+
+
+def adjust_arenas_and_criteria(client) -> str:
+    """Drop the last organisation from 2022 and reword a hint (a new criteria version);
+    returns the dropped arena's name."""
+    planned = cycle(2022)
+    kept = [a for a in planned.arenas if a.kind.value != "friendship_city"]
+    dropped = kept.pop()
+    response = post(client, "/cycles/2022/arenas", {
+        "organisations": [a.id for a in kept],
+        "friendship_cities": [a.id for a in planned.arenas
+                              if a.kind.value == "friendship_city"]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    response = post(client, "/cycles/2022/criteria", criteria_data(
+        2022, other_value={"hint_nb": "For eksempel synlighet for byen i 2022."}))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return dropped.name
 
 
 def contact_works(client) -> tuple[Assessment, Assessment]:
