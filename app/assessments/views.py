@@ -23,6 +23,7 @@ from app.labels import FIELD_NAMES
 from app.models import Assessment
 from app.templating import locale_code
 from workflows.assessment import ASSESSMENT_WORKFLOW, can_edit_answers, can_view
+from workflows.engine import TransitionNotAllowed
 from workflows.roles import Role
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -126,12 +127,15 @@ def save(assessment_id: int):
 
 def submit(assessment, form):
     """Hand the saved answers in; list what is missing next to the fields when incomplete."""
-    seen = assessment.version
     try:
         ops.submit_assessment(assessment, current_user)
-    except StaleDataError:  # changed by someone else since the save just above
+    except (StaleDataError, TransitionNotAllowed) as error:  # changed since the save above
+        if getattr(error, "forbidden", False):
+            raise
         db.session.rollback()
-        raise ConflictError(db.session.get(Assessment, assessment.id).version, seen) from None
+        flash(_("Utkastet er lagret, men ikke sendt inn: noen endret vurderingen i "
+                "mellomtiden. Se over og send inn på nytt."), "warning")
+        return render_detail(db.session.get(Assessment, assessment.id), status=409)
     except IncompleteError:
         db.session.rollback()
         form.version.data = assessment.version

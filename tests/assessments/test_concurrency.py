@@ -156,3 +156,33 @@ def test_save_answers_with_current_version_bumps_it(app, make_assessment):
     db.session.commit()
     assert {"participation", "recommendation"} <= set(changed)
     assert fresh(assessment.id).version == version + 1
+
+
+@pytest.mark.parametrize("race", ["state", "version"])
+def test_a_submit_beaten_by_another_change_keeps_the_saved_draft_and_says_so(
+        client, make_assessment, monkeypatch, race):
+    """The save commits, then someone else's change (another submit, or a newer version)
+    wins before the submit: the page says the draft is saved and not sent, and shows it."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from app.assessments import views
+    from workflows.engine import TransitionNotAllowed
+
+    def beaten(assessment, actor):
+        if race == "state":
+            raise TransitionNotAllowed("submit", ["the state changed"])
+        raise StaleDataError("a newer version")
+
+    aid = make_assessment(state=AssessmentState.DRAFT).id
+    login(client, CONTACT)
+    monkeypatch.setattr(views.ops, "submit_assessment", beaten)
+    form = {**form_state(page(client, aid)), **complete_answers(
+        participation_text="Skrevet rett før innsending."), "action": "submit"}
+    response = client.post(f"/assessments/{aid}", data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Utkastet er lagret, men ikke sendt inn" in html
+    stored = fresh(aid)
+    assert stored.state == AssessmentState.DRAFT
+    assert stored.answer("participation")["text"] == "Skrevet rett før innsending."
+    assert "Skrevet rett før innsending." in html  # what the user typed is on the page
