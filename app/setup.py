@@ -45,11 +45,14 @@ def init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
         from app.models import User
 
+        user_id, _, epoch = session_id.partition(":")
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user and user.is_active else None
+        if user is None or not user.is_active or epoch != str(user.session_epoch):
+            return None  # unknown, deactivated, or a session ended by logging out
+        return user
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):

@@ -73,6 +73,40 @@ def test_logout_clears_the_session(client):
     assert client.get("/assessments/").status_code == 302
 
 
+def _copy_of_session(client, app):
+    """A second client holding a copy of `client`'s session cookie (a stolen cookie)."""
+    thief = app.test_client()
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    assert cookie is not None
+    thief.set_cookie(cookie.key, cookie.value)
+    return thief
+
+
+def test_a_copied_session_cookie_dies_at_logout(client, app):
+    login(client, CONTACT)
+    thief = _copy_of_session(client, app)
+    assert thief.get("/assessments/").status_code == 200  # the copy works while logged in
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/assessments/")})
+    assert thief.get("/assessments/").status_code == 302  # and not after logging out
+    assert db.session.scalar(sa.select(AuditEvent.action).order_by(AuditEvent.id.desc())
+                             .limit(1)) == "logout"
+    login(client, CONTACT)  # logging in again starts a new session that works
+    assert client.get("/assessments/").status_code == 200
+
+
+def test_a_new_password_ends_the_users_sessions(client, app):
+    from app.admin.operations import UserChanges, update_user
+
+    login(client, CONTACT)
+    user = db.session.scalar(sa.select(User).where(User.email == CONTACT))
+    admin = db.session.scalar(sa.select(User).where(User.email == "admin@bergen.example"))
+    update_user(admin, user, UserChanges(
+        name=user.name, roles=user.roles, portfolio_ids=user.portfolio_ids,
+        is_active=True, locale=user.locale, password="et-nytt-langt-passord"))
+    db.session.commit()
+    assert client.get("/assessments/").status_code == 302
+
+
 def test_logout_needs_post_and_csrf(client):
     login(client, CONTACT)
     assert client.get("/auth/logout").status_code == 405

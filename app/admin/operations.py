@@ -86,6 +86,7 @@ def update_user(actor: Any, user: User, changes: UserChanges) -> list[str]:
     changed = [key for key in after if before[key] != after[key]]
     if changes.password:
         user.password_hash = hash_password(changes.password)
+        user.session_epoch = (user.session_epoch or 0) + 1  # whoever had it is logged out
         changed.append("password")  # that it changed, never the value
     if changed:
         audit.record(actor, "user", user.id, "user_updated", fields=changed)

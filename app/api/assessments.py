@@ -71,10 +71,13 @@ def assessment_query(user: User, args: dict[str, Any]) -> sa.Select:
 
 
 def load_visible(assessment_id: int) -> Assessment:
-    """The assessment if the token's user may see it; 404 otherwise (no existence leak)."""
+    """The assessment if the token's user may see it: 404 when there is none, 403 when it is
+    not theirs (as in the web pages; which arenas are assessed is public)."""
     assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None or not can_view(assessment, actor()):
+    if assessment is None:
         raise ApiError(404)
+    if not can_view(assessment, actor()):
+        raise ApiError(403)
     return assessment
 
 
@@ -96,7 +99,8 @@ def list_assessments(query: dict[str, Any]):
 
 
 @api.route("GET", "/assessments/{assessment_id}", summary="One assessment with its answers, "
-           "state, version and audit trail", tag="assessments", responses={200: "Assessment"})
+           "state, version and audit trail", tag="assessments", responses={200: "Assessment"},
+           errors=(403,))
 def get_assessment(assessment_id: int):
     """One assessment."""
     return detail(load_visible(assessment_id))

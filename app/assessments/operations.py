@@ -86,14 +86,20 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return names
 
 
-def save_answers(
-    assessment: Assessment, actor: Any, data: AnswerInput, expected_version: int
-) -> list[str]:
-    """Store the contact's answers as a draft; refuse a stale version. Returns what changed."""
+def require_editable(assessment: Assessment, actor: Any) -> None:
+    """Refuse unless `actor` may edit the answers now: NotPermitted for anyone but the
+    contact, TransitionNotAllowed for the contact once the assessment has left them."""
     if not can_edit_answers(assessment, actor):
         if not is_contact(assessment, actor):
             raise NotPermitted("only the assessment's contact may edit its answers")
         raise TransitionNotAllowed("save", ["answers can not be edited in this state"])
+
+
+def save_answers(
+    assessment: Assessment, actor: Any, data: AnswerInput, expected_version: int
+) -> list[str]:
+    """Store the contact's answers as a draft; refuse a stale version. Returns what changed."""
+    require_editable(assessment, actor)
     if expected_version != assessment.version:
         raise ConflictError(assessment.version, expected_version)
     keys = {c.key for c in assessment.cycle.criteria_set.criteria}

@@ -177,6 +177,7 @@ def transition(assessment_id: int):
 def unchanged(assessment_id: int):
     """Confirm last year's assessment as this year's (with a short comment) and submit it."""
     assessment = load_visible(assessment_id)
+    ops.require_editable(assessment, current_user)  # 403/409 before looking at the form
     form = UnchangedForm()
     if not form.validate_on_submit():
         abort(400)

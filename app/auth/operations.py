@@ -26,3 +26,10 @@ def authenticate(email: str, password: str) -> User | None:
     audit.record(user, "user", user.id, "login")
     db.session.flush()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere: every session cookie issued so far stops working."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    audit.record(user, "user", user.id, "logout")
+    db.session.flush()

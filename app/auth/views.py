@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import LoginForm
-from app.auth.operations import authenticate
+from app.auth.operations import authenticate, end_sessions
 from app.extensions import db, limiter
 from app.main import safe_next
 
@@ -49,7 +49,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """End the session and forget everything in it."""
+    """End the session (and the user's other sessions, so a copied cookie dies too)."""
+    end_sessions(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Du er logget ut."), "success")

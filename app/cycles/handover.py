@@ -9,7 +9,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from app import audit
-from app.assessments.operations import AnswerInput, save_answers, submit_assessment
+from app.assessments.operations import (
+    AnswerInput,
+    require_editable,
+    save_answers,
+    submit_assessment,
+)
 from app.assessments.queries import ACTIVE_CYCLE_STATES, previous_assessment
 from app.clock import OSLO
 from app.errors import ValidationFailed
@@ -73,6 +78,7 @@ def hand_over_portfolio(actor: Any, portfolio: Portfolio, old: User, new: User) 
 def confirm_unchanged(assessment: Assessment, actor: Any, comment: str) -> None:
     """Take last year's answers as this year's, with a required short comment, and submit.
     The assessment is still reviewed as usual; the audit trail and the page say so."""
+    require_editable(assessment, actor)  # who may, before what they typed
     comment = (comment or "").strip()
     if not comment:
         raise ValidationFailed({"unchanged_comment": "required"})

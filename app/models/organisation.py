@@ -108,6 +108,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(5), default="nb")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the id in every session cookie; raising it (at logout) ends all of them.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -120,6 +122,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.is_active_user
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the session epoch ("12:3")."""
+        return f"{self.id}:{self.session_epoch}"
 
     @property
     def roles(self) -> frozenset[Role]:

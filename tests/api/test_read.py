@@ -177,7 +177,7 @@ def test_assessment_detail_has_answers_version_transitions_and_trail(client, tok
     assert body["audit_trail"][0]["action"] == "demo_loaded"
 
 
-def test_another_portfolios_contact_gets_404_not_403(client, tokens):
+def test_another_portfolios_contact_gets_403(client, tokens):
     theirs = db.session.scalar(
         sa.select(Assessment).where(Assessment.arena.has(
             Arena.portfolios.any(Portfolio.code == "KML"))).limit(1))
@@ -187,7 +187,7 @@ def test_another_portfolios_contact_gets_404_not_403(client, tokens):
                                  ("POST", "/transitions", {"name": "submit"})):
         response = call(client, method, f"/api/v1/assessments/{theirs.id}{suffix}",
                         tokens["other_contact"], json=body)
-        assert_problem(response, 404)
+        assert_problem(response, 403)
     assert call(client, "GET", f"/api/v1/assessments/{theirs.id}",
                 tokens["contact"]).status_code == 200
     assert user(CONTACT) is not None

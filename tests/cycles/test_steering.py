@@ -3,11 +3,21 @@ contact's "no change since last year"."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Assessment, AuditEvent, Cycle, Portfolio, User
-from tests.conftest import CONTACT, OFFICE, OTHER_CONTACT, fingerprint, login, post
+from tests.conftest import (
+    COMMISSIONER,
+    CONTACT,
+    OFFICE,
+    OTHER_CONTACT,
+    SECRETARY,
+    fingerprint,
+    login,
+    post,
+)
 from workflows.assessment import AssessmentState as S
 from workflows.cycle import CycleStatus
 
@@ -164,3 +174,15 @@ def test_bulk_remind_now_queues_one_mail_per_contact(client):
     assert added == 1 and new[0].to_email == CONTACT and new[0].kind == "reminder"
     assert sorted(new[0].assessment_ids) == sorted(a.id for a in kml)
     assert kml[0].arena.name in new[0].body_text
+
+
+@pytest.mark.parametrize("email", [COMMISSIONER, OFFICE, SECRETARY])
+def test_only_the_contact_confirms_unchanged_even_with_an_empty_form(client, make_assessment,
+                                                                      email):
+    draft = make_assessment(state=S.DRAFT, portfolio="KML")
+    login(client, email)
+    before = fingerprint()
+    assert post(client, f"/assessments/{draft.id}/unchanged", {}).status_code == 403
+    assert post(client, f"/assessments/{draft.id}/unchanged",
+                {"unchanged_comment": "Som i fjor."}).status_code == 403
+    assert fingerprint() == before
