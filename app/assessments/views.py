@@ -129,6 +129,11 @@ def submit(assessment, form):
     """Hand the saved answers in; list what is missing next to the fields when incomplete."""
     try:
         ops.submit_assessment(assessment, current_user)
+    except IncompleteError:
+        db.session.rollback()
+        form.version.data = assessment.version
+        flash(_("Utkastet er lagret, men ikke sendt inn: noen svar mangler."), "warning")
+        return render_detail(assessment, form, status=422, missing=assessment.missing_fields)
     except (StaleDataError, TransitionNotAllowed) as error:  # changed since the save above
         if getattr(error, "forbidden", False):
             raise
@@ -136,11 +141,6 @@ def submit(assessment, form):
         flash(_("Utkastet er lagret, men ikke sendt inn: noen endret vurderingen i "
                 "mellomtiden. Se over og send inn på nytt."), "warning")
         return render_detail(db.session.get(Assessment, assessment.id), status=409)
-    except IncompleteError:
-        db.session.rollback()
-        form.version.data = assessment.version
-        flash(_("Utkastet er lagret, men ikke sendt inn: noen svar mangler."), "warning")
-        return render_detail(assessment, form, status=422, missing=assessment.missing_fields)
     db.session.commit()
     flash(_("Vurderingen er sendt inn."), "success")
     return redirect(url_for(".detail", assessment_id=assessment.id))
