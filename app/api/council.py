@@ -59,7 +59,11 @@ def list_cases(query: dict[str, Any]):
 def get_case(case_id: int):
     """A case with everything recorded on it."""
     require_role(*VIEWERS)
-    return case_detail(_get(CouncilCase, case_id))
+    items = selectinload(CouncilCase.items)  # every vote of every item: a fixed few queries
+    case = db.session.scalar(sa.select(CouncilCase).where(CouncilCase.id == case_id).options(
+        items.selectinload(CaseItem.proposals).selectinload(Proposal.votes),
+        items.selectinload(CaseItem.decisions)))
+    return case_detail(case or _missing())
 
 
 @api.route("GET", "/council/terms", summary="Council terms with party groups and members",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, defer, lazyload, selectinload
 
 from app.extensions import db
 from app.models import Arena, Assessment, Cycle, Portfolio, Reminder, User
@@ -40,13 +40,18 @@ class Progress:
                    if s not in (AssessmentState.DRAFT, AssessmentState.RETURNED))
 
 
-def contacts_of(assessment: Assessment) -> list[User]:
-    """Who answers for an assessment: the assigned contact, else its portfolios' contacts."""
+def contacts_of(assessment: Assessment,
+                known: dict[int, list[User]] | None = None) -> list[User]:
+    """Who answers for an assessment: the assigned contact, else its portfolios' contacts
+    (`known` keeps each portfolio's contacts, worked out once for a whole page)."""
     if assessment.contact is not None:
         return [assessment.contact]
+    known = {} if known is None else known
     seen: dict[int, User] = {}
     for portfolio in assessment.arena.portfolios:
-        for user in portfolio.contacts:
+        if portfolio.id not in known:
+            known[portfolio.id] = portfolio.contacts
+        for user in known[portfolio.id]:
             seen.setdefault(user.id, user)
     return list(seen.values())
 
@@ -58,8 +63,10 @@ def load_rows(cycle: Cycle, state: AssessmentState | None = None) -> list[Assess
         .join(Assessment.arena)
         .where(Assessment.cycle_id == cycle.id)
         .options(
-            selectinload(Assessment.arena).selectinload(Arena.portfolios)
+            # The arena from the join above; the cycle is the one in hand (no SQL to reach it).
+            contains_eager(Assessment.arena).selectinload(Arena.portfolios)
             .selectinload(Portfolio.members),
+            lazyload(Assessment.cycle), defer(Assessment.answers),
             selectinload(Assessment.contact),
         )
         .order_by(Arena.name)
@@ -86,11 +93,12 @@ def cycle_progress(cycle: Cycle, state: AssessmentState | None = None) -> Progre
     """Counts per state, per portfolio and per contact for `cycle`."""
     progress = Progress(cycle=cycle, rows=load_rows(cycle, state),
                         last_reminder=last_reminders(cycle))
+    known: dict[int, list[User]] = {}
     for a in progress.rows:
         progress.by_state[a.state] += 1
         progress.overdue += a.is_overdue
         for portfolio in a.arena.portfolios:
             progress.by_portfolio.setdefault(portfolio, Counter())[a.state] += 1
-        for user in contacts_of(a):
+        for user in contacts_of(a, known):
             progress.by_contact.setdefault(user, Counter())[a.state] += 1
     return progress

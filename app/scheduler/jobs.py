@@ -37,6 +37,7 @@ from app.scheduler.recipients import (
     cycle_assessments,
     cycles_with_deadline,
     group_by_person,
+    invitee_ids,
     invitees,
     opening_day,
     sent_reminders,
@@ -72,7 +73,11 @@ def schedule_of(cycle: Cycle) -> ReminderSchedule:
 # --- dedupe keys: one mail per person and occasion -----------------------------------------
 def invitation_key(cycle: Cycle, user: User) -> str:
     """One invitation per person and cycle."""
-    return f"invitation:{cycle.id}:{user.id}"
+    return _invitation_key(cycle.id, user.id)
+
+
+def _invitation_key(cycle_id: int, user_id: int) -> str:
+    return f"invitation:{cycle_id}:{user_id}"
 
 
 def reminder_key(cycle: Cycle, user: User, day: date) -> str:
@@ -110,10 +115,18 @@ def queue_for_people(cycle: Cycle, grouped: dict[User, list[Assessment]], due: D
 # --- invitations -------------------------------------------------------------------------
 def invite_cycle(cycle: Cycle, now: datetime) -> list[OutboxMessage]:
     """Invite everyone concerned by an open cycle who has not been invited yet."""
+    if not someone_uninvited(cycle):
+        return []  # the usual pass: everyone has theirs, found without loading the cycle
     day = opening_day(cycle) or now.astimezone(OSLO).date()
     due = Due(day, ReminderKind.INVITATION)
     return queue_for_people(cycle, invitees(cycle), due, "invitation", invitation_context,
                             lambda u: invitation_key(cycle, u), sent_reminders([cycle.id]), now)
+
+
+def someone_uninvited(cycle: Cycle) -> bool:
+    """True when a person invitees(cycle) names has no invitation yet (ids only: cheap)."""
+    keys = {_invitation_key(cycle.id, user_id) for user_id in invitee_ids(cycle)}
+    return bool(keys - taken_keys(keys))
 
 
 def send_invitations(now: datetime) -> dict[str, int]:
@@ -130,8 +143,7 @@ def remind_cycle(cycle: Cycle, now: datetime, written: set[ReminderKey]) -> int:
     due = latest_due(dues, day, after=opening_day(cycle))
     if due is None:
         return 0
-    pending = [a for a in cycle_assessments(cycle) if (a.id, due.kind, due.day) not in written]
-    grouped = group_by_person(pending, contacts_of)
+    grouped = group_by_person(cycle_assessments(cycle, not_reminded=due), contacts_of)
     return len(queue_for_people(cycle, grouped, due, "reminder",
                                 lambda m: reminder_context(m, day),
                                 lambda u: reminder_key(cycle, u, day), written, now))
@@ -140,22 +152,23 @@ def remind_cycle(cycle: Cycle, now: datetime, written: set[ReminderKey]) -> int:
 def send_reminders(now: datetime) -> dict[str, int]:
     """One reminder a day per contact with unfinished assessments on a due date."""
     cycles = cycles_with_deadline()
-    written = sent_reminders(c.id for c in cycles)
+    written: set[ReminderKey] = set()  # this pass's rows; earlier ones are left out by SQL
     return {"reminders": sum(remind_cycle(c, now, written) for c in cycles)}
 
 
 def escalate_cycle(cycle: Cycle, now: datetime, written: set[ReminderKey]) -> int:
     """Tell the byråd, then the council office, about assessments never submitted in time."""
-    office, day, opened = council_office(), send_day(now), opening_day(cycle)
+    day, opened = send_day(now), opening_day(cycle)
     count = 0
     for due in escalation_dates(cycle.submission_deadline, schedule_of(cycle)):
         if due.day > day or (opened and due.day <= opened):
             continue
         # Returned assessments were handed in once; the office already knows about them.
-        pending = [a for a in cycle_assessments(cycle) if a.submitted_at is None
-                   and (a.id, due.kind, due.day) not in written]
+        pending = [a for a in cycle_assessments(cycle, not_reminded=due)
+                   if a.submitted_at is None]
+        office = council_office() if pending else []
         people = (commissioners_of if due.kind == ReminderKind.ESCALATION_COMMISSIONER
-                  else lambda _a: office)
+                  else lambda _a, office=office: office)
         count += len(queue_for_people(
             cycle, group_by_person(pending, people), due, "escalation",
             lambda m: escalation_context(m, day),
@@ -166,7 +179,7 @@ def escalate_cycle(cycle: Cycle, now: datetime, written: set[ReminderKey]) -> in
 def send_escalations(now: datetime) -> dict[str, int]:
     """Escalations that are due: 3 working days late to the byråd, 5 to the council office."""
     cycles = cycles_with_deadline()
-    written = sent_reminders(c.id for c in cycles)
+    written: set[ReminderKey] = set()  # this pass's rows; earlier ones are left out by SQL
     return {"escalations": sum(escalate_cycle(c, now, written) for c in cycles)}
 
 
@@ -176,12 +189,12 @@ def send_weekly_digest(now: datetime) -> dict[str, int]:
     day = send_day(now)
     if day.weekday() != 0:
         return {"digests": 0}
-    office = council_office()
     count = 0
     for cycle in cycles_with_deadline():
         late = cycle_assessments(cycle) if cycle.submission_deadline < day else []
         if not late:
             continue
+        office = council_office()
         keys = {user: digest_key(cycle, user, day) for user in office}
         taken = taken_keys(keys.values())
         for user in office:

@@ -10,11 +10,22 @@ from sqlalchemy.orm import selectinload
 
 from app.clock import OSLO
 from app.extensions import db
-from app.models import Arena, Assessment, Cycle, CycleStatus, OutboxMessage, Portfolio, User
+from app.models import (
+    Arena,
+    Assessment,
+    Cycle,
+    CycleStatus,
+    OutboxMessage,
+    Portfolio,
+    User,
+    UserRole,
+    arena_portfolios,
+)
+from app.models.organisation import user_portfolios
 from app.models.scheduling import Reminder
 from app.notifications.outbox import assessment_recipients
 from workflows.assessment import EDITABLE_STATES
-from workflows.reminders import ReminderKind
+from workflows.reminders import Due, ReminderKind
 from workflows.roles import Role
 
 # Cycles whose contacts can still write (returned assessments come back during review).
@@ -32,8 +43,11 @@ def cycles_with_deadline(statuses: Iterable[CycleStatus] = REMINDING_STATUSES) -
     ))
 
 
-def cycle_assessments(cycle: Cycle, *, unfinished_only: bool = True) -> list[Assessment]:
-    """The cycle's assessments (those still with the contact), with their people loaded."""
+def cycle_assessments(cycle: Cycle, *, unfinished_only: bool = True,
+                      not_reminded: Due | None = None) -> list[Assessment]:
+    """The cycle's assessments (those still with the contact), with their people loaded;
+    with `not_reminded`, only those that have no reminder row for that due yet (so a pass
+    after the work is done loads nothing)."""
     query = (
         sa.select(Assessment).join(Assessment.arena)
         .where(Assessment.cycle_id == cycle.id)
@@ -44,6 +58,10 @@ def cycle_assessments(cycle: Cycle, *, unfinished_only: bool = True) -> list[Ass
     )
     if unfinished_only:
         query = query.where(Assessment.state.in_(list(EDITABLE_STATES)))
+    if not_reminded is not None:
+        query = query.where(~sa.exists().where(
+            Reminder.assessment_id == Assessment.id, Reminder.kind == not_reminded.kind,
+            Reminder.due_date == not_reminded.day))
     return list(db.session.scalars(query))
 
 
@@ -64,9 +82,10 @@ def commissioners_of(assessment: Assessment) -> list[User]:
 
 def council_office() -> list[User]:
     """The active users of the council office."""
-    users = db.session.scalars(sa.select(User).where(User.is_active_user.is_(True))
-                               .order_by(User.name, User.id))
-    return [u for u in users if Role.COUNCIL_OFFICE in u.roles]
+    return list(db.session.scalars(
+        sa.select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(User.is_active_user.is_(True), UserRole.role == Role.COUNCIL_OFFICE)
+        .order_by(User.name, User.id)))
 
 
 def group_by_person(assessments: Iterable[Assessment], people) -> dict[User, list[Assessment]]:
@@ -87,6 +106,30 @@ def invitees(cycle: Cycle) -> dict[User, list[Assessment]]:
         known = grouped.setdefault(user, [])
         known += [a for a in items if a not in known]
     return grouped
+
+
+def invitee_ids(cycle: Cycle) -> set[int]:
+    """Ids of the people invitees(cycle) names, by SQL alone (no assessment is loaded): one
+    pass over the cycle for its portfolios and assigned contacts, one query for the people."""
+    editable = Assessment.state.in_(list(EDITABLE_STATES))
+    rows = db.session.execute(
+        sa.select(arena_portfolios.c.portfolio_id, Assessment.contact_id, editable).distinct()
+        .select_from(Assessment)
+        .outerjoin(arena_portfolios, arena_portfolios.c.arena_id == Assessment.arena_id)
+        .where(Assessment.cycle_id == cycle.id)).all()
+    answering = {p for p, contact, is_open in rows if is_open and contact is None}
+    assigned = {contact for _p, contact, is_open in rows if is_open and contact is not None}
+    active = User.is_active_user.is_(True)
+
+    def members(role: Role, portfolio_ids: set) -> sa.Select:
+        return (sa.select(User.id).join(UserRole, UserRole.user_id == User.id)
+                .join(user_portfolios, user_portfolios.c.user_id == User.id)
+                .where(active, UserRole.role == role,
+                       user_portfolios.c.portfolio_id.in_(portfolio_ids - {None})))
+
+    return set(db.session.scalars(sa.union(
+        sa.select(User.id).where(User.id.in_(assigned), active),
+        members(Role.CONTACT, answering), members(Role.COMMISSIONER, {p for p, _c, _o in rows}))))
 
 
 def sent_reminders(cycle_ids: Iterable[int]) -> set[ReminderKey]:

@@ -1,0 +1,1 @@
+"""Query counts at two sizes (bench/generate.py makes the data)."""
