@@ -86,8 +86,11 @@ run: install
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --no-reload --host 127.0.0.1 --port 5000
 
+# One pytest-xdist worker per core (each builds its own template database once); run
+# `make test PARALLEL=` for a single process.
+PARALLEL ?= -n auto
 test: install
-	$(BIN)/pytest -m "not browser and not postgres" -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser and not postgres" -p no:cacheprovider $(PARALLEL) $(PYTEST_ARGS)
 
 test-browser: install
 	@test -x /usr/bin/chromium || { echo "test-browser: /usr/bin/chromium is missing (apt-get install -y chromium; never 'playwright install')" >&2; exit 1; }

@@ -75,7 +75,9 @@ def build_database(url: str, *, demo: bool = True) -> None:
 def template_db(tmp_path_factory) -> Iterator[str]:
     """A migrated database with the demo, built once per session; yields its URL or path."""
     if IS_POSTGRES:
-        name = f"{sa.make_url(PG_URL).database}_template"
+        # One template per pytest-xdist worker ("gw0", ...); "" when not run in parallel.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        name = f"{sa.make_url(PG_URL).database}_template{worker}"
         admin = _pg_admin_engine()
         _drop_pg_database(admin, name)
         with admin.connect() as conn:
