@@ -95,6 +95,9 @@ def init_request_hooks(app: Flask) -> None:
         return Response("400 Bad Request: untrusted host", 400, mimetype="text/plain")
 
     init_observability(app)  # request ids and one JSON log line per request
+    from app.input_guard import register_input_guard
+
+    register_input_guard(app)  # a NUL in a form or query: 400, not a database error
     if hops := app.config.get("FORWARDED_PROXIES"):  # the client's address, not the proxy's
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 

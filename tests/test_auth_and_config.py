@@ -206,3 +206,13 @@ def test_unknown_page_is_a_norwegian_404(client):
     response = client.get("/finnes-ikke")
     assert response.status_code == 404
     assert "Siden finnes ikke." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["/cycles/\r\nSet-Cookie: x=1", "/cycles/\n", "/\x0b"])
+def test_a_next_address_with_control_characters_goes_home(client, target):
+    """Found by the form fuzzer: a newline in `next` went into the Location header (a 500)."""
+    login(client, OFFICE)
+    response = post(client, "/language", {"locale": "en", "next": target})
+    assert (response.status_code, response.location) == (302, "/")
+    response = post(client, "/mail/1/resend", {"next": target})
+    assert (response.status_code, response.location) == (302, "/mail/")

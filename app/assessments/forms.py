@@ -21,6 +21,9 @@ from app.models import PARTICIPANT_GROUPS, CriteriaSet, CriterionKind
 from app.models import Recommendation as Rec
 
 TEXT_MAX = 5000
+# An unanswered choice may be left out, but a blank (" ") is not a choice: plain Optional()
+# would let it through as the value.
+CHOICE_OPTIONAL = Optional(strip_whitespace=False)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -40,15 +43,16 @@ class AssessmentBaseForm(FlaskForm):
     """Fields every cycle has; criteria fields are added per criteria set."""
 
     # The version the form was loaded with; a tampered value is a 400, not a crash in int().
+    # \Z, not $: $ also matches before a final newline, and int("\n") fails.
     version = HiddenField(_l("Versjon"), validators=[
-        Regexp(r"^\d*$", message=_l("Skjemaet er ugyldig. Last siden på nytt."))])
+        Regexp(r"^\d*\Z", message=_l("Skjemaet er ugyldig. Last siden på nytt."))])
     yearly_cost = IntegerField(
         _l("Årlig kostnad (kr)"),
         validators=[Optional(), NumberRange(
             min=0, max=10**9, message=_l("Oppgi et beløp i hele kroner, 0 eller mer."))],
     )
     recommendation = RadioField(_l("Anbefaling"), choices=_choices(labels.RECOMMENDATION_LABELS),
-                                validators=[Optional()])
+                                validators=[CHOICE_OPTIONAL])
     recommendation_reason = TextAreaField(_l("Begrunnelse for anbefalingen"),
                                           validators=[Length(max=TEXT_MAX)])
 
@@ -61,14 +65,14 @@ def assessment_form_class(criteria_set: CriteriaSet) -> type[AssessmentBaseForm]
         if criterion.kind == CriterionKind.PARTICIPATION:
             attrs[f"{key}_value"] = RadioField(
                 criterion.label_nb, choices=_choices(labels.PARTICIPATION_LABELS),
-                validators=[Optional()])
+                validators=[CHOICE_OPTIONAL])
             attrs[f"{key}_participants"] = MultiCheckboxField(
                 _l("Hvem deltar"), choices=_choices(labels.PARTICIPANT_LABELS),
                 validators=[Optional()])
         elif criterion.kind == CriterionKind.RATING:
             attrs[f"{key}_value"] = RadioField(
                 criterion.label_nb, choices=_choices(labels.RATING_LABELS),
-                validators=[Optional()])
+                validators=[CHOICE_OPTIONAL])
         attrs[f"{key}_text"] = TextAreaField(criterion.label_nb, validators=[Length(max=TEXT_MAX)])
     return type("AssessmentForm", (AssessmentBaseForm,), attrs)
 

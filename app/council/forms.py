@@ -29,7 +29,7 @@ from wtforms.validators import (
 )
 
 from app import labels
-from app.assessments.forms import MultiCheckboxField
+from app.assessments.forms import CHOICE_OPTIONAL, MultiCheckboxField
 from app.council.labels import PROPOSAL_KIND_LABELS, RULE_LABELS
 from app.council.operations import CaseInput, DecisionInput, ProposalInput
 from app.council.routing import Route
@@ -149,7 +149,7 @@ class ProposalForm(FlaskForm):
     proposer = StringField(_l("Fremmet av"), id="proposal-proposer",
                            validators=[Length(max=200)])
     party_group = SelectField(_l("Partigruppe"), id="proposal-party_group",
-                              validators=[Optional()])
+                              validators=[CHOICE_OPTIONAL])
     majority_rule = SelectField(_l("Flertallskrav"), choices=choices(RULE_LABELS),
                                 id="proposal-majority_rule", default=RuleName.SIMPLE.value)
 
@@ -199,6 +199,6 @@ ROUTE_LABELS = {
 def routing_form_class(assessments) -> type[FlaskForm]:
     """A form with one route choice per approved assessment (`route_<id>`; left out: as is)."""
     attrs = {f"route_{a.id}": RadioField(a.arena.name, choices=choices(ROUTE_LABELS),
-                                         validators=[Optional()])
+                                         validators=[CHOICE_OPTIONAL])
              for a in assessments}
     return type("RoutingForm", (FlaskForm,), attrs)

@@ -56,13 +56,15 @@ def _read_line(number: int, cells: list[str], seats: int) -> tuple[MemberRow | N
         return None, _("Linje %(line)s: navnet mangler.", line=number)
     if not party:
         return None, _("Linje %(line)s: partiet mangler.", line=number)
-    if not seat_text.isdigit():
+    if "\x00" in name + party:  # PostgreSQL can not store it
+        return None, _("Linje %(line)s: inneholder et ugyldig tegn (NUL).", line=number)
+    if not seat_text.isdecimal():  # isdigit() also takes "²", which int() refuses
         return None, _("Linje %(line)s: setet «%(seat)s» er ikke et helt tall.", line=number,
                        seat=seat_text)
-    seat = int(seat_text)
+    seat = int(seat_text) if len(seat_text) < 10 else 0  # int() refuses 4300 digits and more
     if not 1 <= seat <= seats:
         return None, _("Linje %(line)s: sete %(seat)s finnes ikke (setene er 1–%(seats)s).",
-                       line=number, seat=seat, seats=seats)
+                       line=number, seat=seat or seat_text, seats=seats)
     if len(name) > 200 or len(party) > 120:
         return None, _("Linje %(line)s: navnet eller partiet er for langt.", line=number)
     return MemberRow(number, name, party, seat), None

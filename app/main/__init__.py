@@ -10,7 +10,8 @@ bp = Blueprint("main", __name__)
 
 def safe_next(target: str | None, fallback: str) -> str:
     """A local path to go to after a form, never another site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable()):  # a newline can not go in the Location header
         return target
     return fallback
 

@@ -180,3 +180,25 @@ def test_tampered_version_is_400(client, make_assessment, action):
     before = fingerprint()
     response = save_form(client, aid, complete_answers(), action=action, version="abc")
     refused(400, response, before)
+
+
+@pytest.mark.parametrize(("field", "blank"), [
+    ("participation_value", " "), ("influence_value", "\t"), ("recommendation", "\u00a0")])
+def test_a_blank_choice_is_400_not_saved(client, make_assessment, field, blank):
+    """Found by the form fuzzer: whitespace passed Optional() as the choice (a 500 for the
+    recommendation, a stored " " for a rating)."""
+    aid = make_assessment(state=S.DRAFT).id
+    login(client, CONTACT)
+    before = fingerprint()
+    html = refused(400, save_form(client, aid, complete_answers(**{field: blank})), before)
+    assert f'id="{field}-error"' in html and "Ikke et gyldig valg" in html
+
+
+def test_a_version_of_only_a_newline_is_400(client, make_assessment):
+    """Found by the form fuzzer: "\\n" passed the version check ($ matches before a final
+    newline) and int("\\n") was a 500."""
+    aid = make_assessment(state=S.DRAFT).id
+    login(client, CONTACT)
+    before = fingerprint()
+    response = save_form(client, aid, complete_answers(), version="\n")
+    assert "Skjemaet er ugyldig" in refused(400, response, before)

@@ -392,3 +392,14 @@ def test_everything_recorded_is_in_the_audit_trail(client, council):
     page = html(client.get(f"/assessments/{council.assessment_id}"))
     assert "Stemmegivning registrert" in page and "Innstillingen: Vedtatt med 6 mot 3" in page
     assert db.session.get(Arena, council.arena_id).status == ArenaStatus.MEMBER  # unchanged
+
+
+def test_a_blank_party_group_is_refused_and_nothing_changes(client, council):
+    """Found by the form fuzzer: a party group of " " passed the form and crashed in int()."""
+    login(client, SECRETARY)
+    before = fingerprint()
+    response = post(client, f"/council/items/{council.item_id}/proposals", {
+        "kind": "alternative", "outcome": "terminate", "majority_rule": "simple",
+        "text": "Meld kommunen ut.", "proposer": "Yngve Y", "party_group": " "})
+    assert response.status_code == 400 and "Ikke et gyldig valg" in html(response)
+    assert fingerprint() == before

@@ -111,3 +111,13 @@ def test_only_the_office_ticks_off_follow_ups(client):
     before = fingerprint()
     assert post(client, f"/council/follow-ups/{task.id}", {"done": "1"}).status_code == 403
     assert fingerprint() == before
+
+
+def test_a_blank_route_is_refused_and_nothing_changes(client, make_assessment):
+    """Found by the form fuzzer: a route of " " passed the form and crashed in Route(" ")."""
+    aid = make_assessment(state=S.APPROVED).id
+    login(client, OFFICE)
+    before = fingerprint()
+    response = post(client, "/council/routing/2026", {f"route_{aid}": " "})
+    assert response.status_code == 400 and "Ikke et gyldig valg" in html(response)
+    assert fingerprint() == before

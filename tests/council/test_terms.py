@@ -126,3 +126,20 @@ def test_terms_are_for_secretaries(client):
     assert post(client, "/council/terms", {"name": "X", "starts_on": "2027-10-01",
                                            "seats": 5}).status_code == 403
     assert fingerprint() == before
+
+
+def test_seats_and_names_python_can_not_store_are_bad_lines(client):
+    """Found by fuzzing: "²" is a digit int() refuses, 5000 digits are more than int() reads,
+    and PostgreSQL stores no NUL: each was a 500, now a bad line and nothing imported."""
+    login(client, SECRETARY)
+    term_id = new_term(client, seats=5)
+    before = fingerprint()
+    response = upload(client, term_id, f"Anne A;Parti A;²\nBo B;Parti B;{'9' * 5000}\n"
+                                       "Cy\x00C;Parti C;3\n")
+    assert response.status_code == 400
+    page = html(response)
+    for message in ("Linje 1: setet «²» er ikke et helt tall.",
+                    f"Linje 2: sete {'9' * 5000} finnes ikke (setene er 1–5).",
+                    "Linje 3: inneholder et ugyldig tegn (NUL)."):
+        assert message in page, message
+    assert fingerprint() == before

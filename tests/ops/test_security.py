@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+from werkzeug.test import stream_encode_multipart
 
 from app import create_app
 from app.extensions import db
 from config import ProductionConfig, TestConfig
-from tests.conftest import CONTACT, CSRF_RE, csrf_token
+from tests.conftest import CONTACT, CSRF_RE, OFFICE, csrf_token, fingerprint, login, post
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 HOST = "arena.kommune.example"
@@ -192,3 +193,36 @@ def test_behind_a_proxy_the_login_limit_counts_each_client(database_url):
 def test_without_a_proxy_a_forged_forwarded_for_does_not_dodge_the_limit(database_url):
     forged = ["203.0.113.1", "203.0.113.2", "203.0.113.3"]
     assert login_statuses(database_url, 0, forged) == [400, 400, 429]
+
+
+NUL_MESSAGE = "Skjemaet inneholder et tegn som ikke er tillatt (NUL)."
+
+
+@pytest.mark.parametrize(("path", "data"), [
+    ("/auth/login", {"email": "kontakt@bergen.example\x00", "password": "demo"}),
+    ("/auth/login", {"email\x00": "x", "password": "demo"}),  # in a field's name too
+])
+def test_a_nul_in_a_form_is_a_400_before_anything_is_done(client, path, data):
+    """Found by the form fuzzer: PostgreSQL stores no NUL, so any text field with one was a
+    500 there. Now every request with one is refused first (a failed login is not even
+    audited), the same on SQLite."""
+    before = fingerprint()
+    response = post(client, path, data)
+    assert response.status_code == 400 and NUL_MESSAGE in response.get_data(as_text=True)
+    assert fingerprint() == before
+
+
+def test_a_nul_in_a_query_string_is_a_400(client):
+    login(client, OFFICE)
+    response = client.get("/arenas/?portfolio=KML%00")
+    assert response.status_code == 400 and NUL_MESSAGE in response.get_data(as_text=True)
+    assert client.get("/arenas/?portfolio=KML").status_code == 200
+
+
+def test_a_form_part_without_a_name_does_not_upset_the_nul_check(client):
+    """Found by the form fuzzer: a multipart part named "\\n" is read with no name at all."""
+    body, _length, boundary = stream_encode_multipart(
+        {"csrf_token": csrf_token(client), "\n": "x"}, use_tempfile=False)
+    response = client.post("/auth/login", data=body.getvalue(),
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400 and "Skriv inn" in response.get_data(as_text=True)
