@@ -12,11 +12,14 @@ import sqlalchemy as sa
 from app.arena_status import change_arena_status
 from app.clock import OSLO
 from app.extensions import db
-from app.models import Arena, ArenaStatus, Assessment
+from app.models import Arena, ArenaStatus, Assessment, Recommendation
 from app.models.council import CaseItem, CouncilCase, Decision
 from workflows import arena_status
 
 WAITING = (ArenaStatus.LEAVING, ArenaStatus.PROPOSED)
+# Outcomes that change an arena on their effective date (terminate, join).
+EFFECTIVE_OUTCOMES = [Recommendation(o) for o, e in arena_status.OUTCOME_EFFECTS.items()
+                      if e.from_effective]
 COUNTS = ("arenas_left", "arenas_joined")
 
 
@@ -56,6 +59,14 @@ def _council_decisions() -> list[_Due]:
             for arena_id, status, d_id, outcome, effective, meeting in rows]
 
 
+def _arenas_with_standing_effects() -> sa.Select:
+    """Arenas with a standing recommendation that can move them: few rows, found through
+    ix_assessments_decision_outcome, so the daily pass does not read every arena's history."""
+    return sa.select(Assessment.arena_id).where(
+        Assessment.decision_outcome.in_(EFFECTIVE_OUTCOMES),
+        Assessment.routed_to_council.is_(False))
+
+
 def _standing_recommendations() -> list[_Due]:
     """Assessments settled without the council on arenas still waiting, oldest first.
 
@@ -69,6 +80,7 @@ def _standing_recommendations() -> list[_Due]:
                   sa.func.row_number().over(partition_by=Assessment.arena_id,
                                             order_by=Assessment.decided_at.desc()).label("rank"))
         .where(Assessment.arena_id.in_(_waiting_ids()), Assessment.routed_to_council.is_(False),
+               Assessment.arena_id.in_(_arenas_with_standing_effects()),
                Assessment.decision_outcome.is_not(None),
                Assessment.decision_effective_date.is_not(None),
                Assessment.decided_at.is_not(None))

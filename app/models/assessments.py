@@ -46,7 +46,9 @@ class Assessment(db.Model):
     """The yearly assessment (vurdering) of one arena in one cycle."""
 
     __tablename__ = "assessments"
-    __table_args__ = (sa.UniqueConstraint("cycle_id", "arena_id"),)
+    __table_args__ = (sa.UniqueConstraint("cycle_id", "arena_id"),
+                      # the scheduler's daily look for decisions taking effect (few rows)
+                      sa.Index("ix_assessments_decision_outcome", "decision_outcome"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"), index=True)
