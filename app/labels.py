@@ -59,6 +59,12 @@ ARENA_STATUS_LABELS = {
     ArenaStatus.LEAVING: _l("Under utmelding"),
     ArenaStatus.LEFT: _l("Utmeldt"),
 }
+ARENA_STATUS_COLOURS = {
+    ArenaStatus.PROPOSED: "info",
+    ArenaStatus.MEMBER: "success",
+    ArenaStatus.LEAVING: "warning",
+    ArenaStatus.LEFT: "neutral",
+}
 CYCLE_STATUS_LABELS = {
     CycleStatus.PLANNED: _l("Planlagt"),
     CycleStatus.OPEN: _l("Åpen"),

@@ -59,6 +59,11 @@ def cycle_steering(cycle) -> dict:
             "problems": subject.problems}
 
 
+def nok(value: int | None) -> str:
+    """An amount in kroner, thousands split by no-break spaces ("12 500 kr")."""
+    return f"{value:,}".replace(",", "\u00a0") + " kr" if value is not None else ""
+
+
 def _lookup(mapping):
     def label(value):
         return str(mapping.get(value, value)) if value is not None else ""
@@ -80,6 +85,7 @@ def register_template_helpers(app: Flask) -> None:
         rating_label=_lookup(labels.RATING_LABELS),
         arena_kind_label=_lookup(labels.ARENA_KIND_LABELS),
         arena_status_label=_lookup(labels.ARENA_STATUS_LABELS),
+        arena_status_colour=_lookup(labels.ARENA_STATUS_COLOURS),
         cycle_status_label=_lookup(labels.CYCLE_STATUS_LABELS),
         transition_label=_lookup(labels.TRANSITION_LABELS),
         action_label=_lookup(labels.ACTION_LABELS),
@@ -87,7 +93,7 @@ def register_template_helpers(app: Flask) -> None:
         actor_label=lambda event: event.actor_name if event.actor_id else _("Systemet"),
         field_name=_lookup(labels.FIELD_NAMES),
         role_label=role_label,
-        nok=lambda v: f"{v:,}".replace(",", "\u00a0") + " kr" if v is not None else "",
+        nok=nok,
     )
     app.jinja_env.globals.update(
         org_label=org_label,

@@ -20,6 +20,7 @@ from app.arenas.forms import (
     ArenaForm,
     arena_form_data,
 )
+from app.arenas.register import register_cells, register_rows
 from app.clock import today
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -58,26 +59,18 @@ def portfolio_choices(arena: Arena | None = None) -> list[Portfolio]:
     return [p for p in all_portfolios() if not p.is_archived or p.id in keep]
 
 
-def filtered_arenas(show: str, portfolio_code: str) -> list[Arena]:
-    """Arenas in register order, filtered on archived/active and on a portfolio's code."""
-    query = db.select(Arena).order_by(Arena.sort_order.is_(None), Arena.sort_order, Arena.name)
-    if show != "all":
-        query = query.where(Arena.is_archived == (show == "archived"))
-    if portfolio_code:
-        query = query.where(Arena.portfolios.any(Portfolio.code == portfolio_code))
-    return list(db.session.scalars(query))
-
-
 @bp.get("/")
 @login_required
 def index():
     """The register, filtered by GET parameters."""
     require_office()
-    form = ArenaFilterForm(request.args, portfolios=all_portfolios())
+    portfolios = all_portfolios()
+    form = ArenaFilterForm(request.args, portfolios=portfolios)
     if not form.validate():
         abort(400)
-    arenas = filtered_arenas(form.show.data, form.portfolio.data)
-    return render_template("arenas/index.html", arenas=arenas, form=form)
+    rows = register_rows(form.show.data, form.portfolio.data, portfolios)
+    return render_template("arenas/index.html", rows=register_cells(rows, portfolios),
+                           form=form)
 
 
 @bp.get("/<int:arena_id>")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import NamedTuple
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.clock import today
 from app.extensions import db
 from app.models import Arena, Assessment, AuditEvent, Cycle, CycleStatus, arena_portfolios
+from app.models.assessments import is_overdue
 from workflows.assessment import AssessmentState
 
 ACTIVE_CYCLE_STATES = (CycleStatus.OPEN, CycleStatus.IN_REVIEW, CycleStatus.AWAITING_DECISION)
@@ -20,21 +25,55 @@ def _in_portfolios(portfolio_ids):
     )
 
 
-def assessments_for_contact(user) -> list[Assessment]:
-    """The user's assessments in active cycles: assigned to them, or to their portfolios."""
-    mine = sa.or_(
+def _answered_by(user):
+    """Assessments the user answers for: assigned to them, or unassigned in their portfolios."""
+    return sa.or_(
         Assessment.contact_id == user.id,
         sa.and_(Assessment.contact_id.is_(None), _in_portfolios(user.portfolio_ids)),
     )
+
+
+def assessments_for_contact(user) -> list[Assessment]:
+    """The user's assessments in active cycles: assigned to them, or to their portfolios."""
     return list(
         db.session.scalars(
             sa.select(Assessment)
             .join(Assessment.cycle)
             .join(Assessment.arena)
-            .where(mine, Cycle.status.in_(ACTIVE_CYCLE_STATES))
+            .where(_answered_by(user), Cycle.status.in_(ACTIVE_CYCLE_STATES))
             .order_by(Cycle.year.desc(), Arena.name)
         )
     )
+
+
+class ContactRow(NamedTuple):
+    """One of the contact's assessments as their list shows it."""
+
+    id: int
+    arena: str
+    year: int
+    state: AssessmentState
+    deadline: date | None
+    returned_with_comment: bool
+    overdue: bool
+
+
+def contact_rows(user) -> list[ContactRow]:
+    """`assessments_for_contact` as plain rows from one Core query (for the long list)."""
+    on = today()
+    result = db.session.execute(
+        sa.select(Assessment.id, Arena.name, Cycle.year, Assessment.state,
+                  Cycle.submission_deadline,
+                  sa.func.coalesce(Assessment.review_comment, "") != "")
+        .join(Cycle, Cycle.id == Assessment.cycle_id)
+        .join(Arena, Arena.id == Assessment.arena_id)
+        .where(_answered_by(user), Cycle.status.in_(ACTIVE_CYCLE_STATES))
+        .order_by(Cycle.year.desc(), Arena.name)
+    )
+    return [ContactRow(ident, name, year, state, deadline,
+                       bool(commented) and state == AssessmentState.RETURNED,
+                       is_overdue(state, deadline, on))
+            for ident, name, year, state, deadline, commented in result]
 
 
 def assessments_awaiting_sign_off(user) -> list[Assessment]:

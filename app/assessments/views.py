@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.assessments import operations as ops
@@ -19,7 +20,8 @@ from app.cycles.handover import confirm_unchanged
 from app.cycles.steering_forms import UnchangedForm
 from app.errors import ConflictError, IncompleteError, ValidationFailed
 from app.extensions import db
-from app.labels import FIELD_NAMES
+from app.labels import FIELD_NAMES, STATE_COLOURS, STATE_LABELS
+from app.listing import EMPTY, Dates, labels_for, link_pattern, tag
 from app.models import Assessment
 from app.templating import locale_code
 from workflows.assessment import ASSESSMENT_WORKFLOW, can_edit_answers, can_view
@@ -48,8 +50,27 @@ def mine():
     """The contact's assessments in the open cycle(s)."""
     if not current_user.has_role(Role.CONTACT):
         abort(403)
-    items = queries.assessments_for_contact(current_user)
-    return render_template("assessments/mine.html", items=items)
+    return render_template("assessments/mine.html",
+                           rows=mine_cells(queries.contact_rows(current_user)))
+
+
+def mine_cells(rows: list[queries.ContactRow]) -> list[tuple]:
+    """The contact's list as ready, escaped cells (see app/listing.py): link, arena, whether
+    it came back with a comment, year, tags (state, overdue) and deadline."""
+    link = link_pattern("assessments.detail", "assessment_id")
+    dates = Dates()
+    states = labels_for(STATE_LABELS)
+    overdue = tag("danger", _("Forfalt"))
+    tags: dict[tuple, Markup] = {}
+    cells = []
+    for row in rows:
+        key = (row.state, row.overdue)
+        if key not in tags:
+            tags[key] = tag(STATE_COLOURS[row.state], states[row.state]) + (
+                Markup(" ") + overdue if row.overdue else EMPTY)
+        cells.append((link(row.id), escape(row.arena), row.returned_with_comment, row.year,
+                      tags[key], dates.date(row.deadline)))
+    return cells
 
 
 @bp.get("/sign-off")

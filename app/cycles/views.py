@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app.cycles.forms import CycleSettingsForm
 from app.cycles.operations import update_cycle_settings
-from app.cycles.progress import STATE_ORDER, cycle_progress
+from app.cycles.progress import STATE_ORDER, contact_rows, cycle_progress, table_rows
 from app.extensions import db
 from app.labels import REMINDER_KIND_LABELS
 from app.models import Cycle
@@ -59,7 +59,9 @@ def dashboard(year: int):
         abort(400)
     progress = cycle_progress(cycle, state_filter)
     return render_template("cycles/dashboard.html", cycle=cycle, progress=progress,
-                           states=STATE_ORDER, state_filter=state_filter)
+                           rows=table_rows(progress), contact_rows=contact_rows(progress),
+                           states=STATE_ORDER,
+                           state_filter=state_filter)
 
 
 @bp.route("/<int:year>/settings", methods=["GET", "POST"])

@@ -40,6 +40,18 @@ class Rating(str, Enum):
 
 
 PARTICIPANT_GROUPS = ("political", "administrative", "professional")
+WITH_CONTACT = (AssessmentState.DRAFT, AssessmentState.RETURNED)
+
+
+def is_overdue(state: AssessmentState, deadline: date | None, on: date) -> bool:
+    """Still with the contact after the submission deadline (`on` is today)."""
+    return bool(deadline and state in WITH_CONTACT and on > deadline)
+
+
+def decision_differs(outcome: Recommendation | None,
+                     recommendation: Recommendation | None) -> bool:
+    """The council decided otherwise than the department recommended."""
+    return bool(outcome and recommendation and outcome != recommendation)
 
 
 class Assessment(db.Model):
@@ -132,21 +144,12 @@ class Assessment(db.Model):
     @property
     def is_overdue(self) -> bool:
         """Still with the contact after the cycle's submission deadline."""
-        deadline = self.cycle.submission_deadline
-        return bool(
-            deadline
-            and self.state in (AssessmentState.DRAFT, AssessmentState.RETURNED)
-            and today() > deadline
-        )
+        return is_overdue(self.state, self.cycle.submission_deadline, today())
 
     @property
     def decision_differs(self) -> bool:
         """The council decided otherwise than the department recommended."""
-        return bool(
-            self.decision_outcome
-            and self.recommendation
-            and self.decision_outcome != self.recommendation
-        )
+        return decision_differs(self.decision_outcome, self.recommendation)
 
     def answer(self, key: str) -> dict:
         """The stored answer to criterion `key` (an empty dict when unanswered)."""
