@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from datetime import UTC, date, datetime
+from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from babel.dates import format_date, format_time, get_datetime_format
 from flask import url_for
 from flask_babel import format_date as flask_format_date
@@ -25,6 +27,26 @@ from markupsafe import Markup, escape
 EMPTY = Markup("")
 # An id no row will have; url_for builds the link around it once, the rows fill it in.
 _SENTINEL = 987654321987
+
+
+def raw(column: Any) -> Any:
+    """`column` read as the driver gives it, without its type's conversion per value (a
+    Python call per cell); `members` and `moment` do that conversion in the row loop."""
+    return sa.type_coerce(column, sa.String)
+
+
+def members(enum_cls: type[Enum]) -> dict[str | None, Any]:
+    """The enum's members by their stored value (and None for NULL), for `raw` columns."""
+    return {None: None, **{member.value: member for member in enum_cls}}
+
+
+def moment(value: datetime | str | None) -> datetime | None:
+    """A `raw` timestamp, aware: SQLite gives text (always UTC here), PostgreSQL a datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 def link_pattern(endpoint: str, key: str, **values: Any) -> Callable[[int], Markup]:
@@ -66,7 +88,8 @@ class Dates:
         self.pattern = get_datetime_format(datetime_format, locale=self.locale).replace("'", "")
         self._days: dict[tuple[date, str], str] = {}
         self._times: dict[tuple[int, int, int], str] = {}
-        self._shown: dict[tuple[date, tuple[int, int, int]], Markup] = {}
+        self._shown: dict[datetime | str, Markup] = {}
+        self._text_key = 16 if datetime_format == "short" else 19  # minutes, or seconds too
 
     def _day(self, day: date, fmt: str) -> str:
         key = (day, fmt)
@@ -82,21 +105,24 @@ class Dates:
             return escape(flask_format_date(value, self.date_format))
         return escape(self._day(value, self.date_format))
 
-    def datetime(self, value: datetime | None) -> Markup:
-        """Like the templates' `datetime` filter."""
+    def datetime(self, value: datetime | str | None) -> Markup:
+        """Like the templates' `datetime` filter; also takes a `raw` timestamp. Text from
+        SQLite (UTC, "YYYY-MM-DD HH:MM:SS...") is looked up by its leading minute (or
+        second), so a page with many moments in the same minute formats it once."""
         if value is None:
             return EMPTY
-        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(self.zone)
-        day = local.date()
-        key = (local.hour, local.minute, local.second if self.datetime_format != "short" else 0)
-        if (day, key) not in self._shown:
-            if key not in self._times:
-                self._times[key] = format_time(local.time(), self.datetime_format,
-                                               locale=self.locale)
-            self._shown[(day, key)] = escape(
-                self.pattern.replace("{0}", self._times[key])
-                .replace("{1}", self._day(day, self.datetime_format)))
-        return self._shown[(day, key)]
+        key = value[:self._text_key] if isinstance(value, str) else value
+        shown = self._shown.get(key)
+        if shown is None:
+            local = moment(value).astimezone(self.zone)
+            parts = (local.hour, local.minute, local.second if self._text_key == 19 else 0)
+            if parts not in self._times:
+                self._times[parts] = format_time(local.time(), self.datetime_format,
+                                                 locale=self.locale)
+            shown = self._shown[key] = escape(
+                self.pattern.replace("{0}", self._times[parts])
+                .replace("{1}", self._day(local.date(), self.datetime_format)))
+        return shown
 
 
 def joined(parts: list[str], separator: str) -> Markup:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -19,19 +18,27 @@ from sqlalchemy.orm import contains_eager, defer, lazyload, selectinload
 from app.clock import today
 from app.extensions import db
 from app.labels import RECOMMENDATION_LABELS, STATE_COLOURS, STATE_LABELS
-from app.listing import EMPTY, Dates, joined, labels_for, link_pattern, tag
+from app.listing import (
+    EMPTY,
+    Dates,
+    joined,
+    labels_for,
+    link_pattern,
+    members,
+    raw,
+    tag,
+)
 from app.models import (
     Arena,
     Assessment,
     Cycle,
     Portfolio,
-    Recommendation,
     Reminder,
     User,
     UserRole,
     arena_portfolios,
 )
-from app.models.assessments import decision_differs, is_overdue
+from app.models.assessments import decision_differs_sql, overdue_states
 from app.models.organisation import user_portfolios
 from workflows.assessment import AssessmentState
 from workflows.reminders import REMINDER_KINDS
@@ -39,6 +46,8 @@ from workflows.roles import Role
 
 STATE_ORDER = list(AssessmentState)
 _STATE_RANK = {state: rank for rank, state in enumerate(STATE_ORDER)}
+_STATE_RANK_BY_VALUE = {state.value: rank for state, rank in _STATE_RANK.items()}
+_STATES = members(AssessmentState)
 
 
 class Person(NamedTuple):
@@ -48,32 +57,17 @@ class Person(NamedTuple):
     name: str
 
 
-class ProgressRow(NamedTuple):
-    """One assessment as the dashboard lists it."""
-
-    id: int
-    arena: str
-    state: AssessmentState
-    recommendation: Recommendation | None
-    updated_at: datetime
-    overdue: bool
-    differs: bool  # the council decided otherwise than recommended
-    unchanged: bool  # confirmed as unchanged since last year
-    portfolio_ids: tuple[int, ...]
-
-
 @dataclass
 class Progress:
-    """Counts over the whole cycle, and the rows the dashboard lists (perhaps filtered)."""
+    """Counts over the whole cycle: per state, per portfolio and per contact."""
 
     cycle: Cycle
-    rows: list[ProgressRow]
-    portfolios: dict[int, Portfolio]
+    portfolios: dict[int, Portfolio]  # every portfolio, by id
+    portfolio_ids: dict[int, tuple[int, ...]]  # each arena's portfolios, in code order
     by_state: Counter = field(default_factory=Counter)
     by_portfolio: dict[Portfolio, Counter] = field(default_factory=dict)
     by_contact: dict[Person, Counter] = field(default_factory=dict)
     overdue: int = 0
-    last_reminder: dict[int, datetime] = field(default_factory=dict)  # assessment id -> when
 
     @property
     def total(self) -> int:
@@ -87,7 +81,8 @@ class Progress:
 
 
 def load_rows(cycle: Cycle, state: AssessmentState | None = None) -> list[Assessment]:
-    """The cycle's assessments as ORM objects with their arenas (for forms that need them)."""
+    """The cycle's assessments as ORM objects with their arenas (for forms that need them),
+    overdue first, then by state and arena name."""
     query = (
         sa.select(Assessment)
         .join(Assessment.arena)
@@ -107,29 +102,16 @@ def load_rows(cycle: Cycle, state: AssessmentState | None = None) -> list[Assess
     return rows
 
 
-def last_reminders(cycle: Cycle) -> dict[int, datetime]:
-    """When each of the cycle's assessments was last reminded (one query for all of them)."""
-    rows = db.session.execute(
-        sa.select(Reminder.assessment_id, sa.func.max(Reminder.queued_at))
-        .join(Assessment, Assessment.id == Reminder.assessment_id)
-        .where(Assessment.cycle_id == cycle.id, Reminder.kind.in_(REMINDER_KINDS))
-        .group_by(Reminder.assessment_id)
-    )
-    return dict(rows.all())
-
-
-def _arena_portfolios(cycle: Cycle, portfolios: dict[int, Portfolio]) -> dict[int, tuple[int, ...]]:
-    """Each of the cycle's arenas' portfolio ids, in code order."""
-    in_cycle = sa.select(Assessment.arena_id).where(Assessment.cycle_id == cycle.id)
+def _arena_portfolios(portfolios: dict[int, Portfolio]) -> dict[int, tuple[int, ...]]:
+    """Each arena's portfolio ids, in code order (the whole register: one cheap scan)."""
+    rank = {pid: n for n, pid in enumerate(sorted(portfolios, key=lambda i: portfolios[i].code))}
     pairs = db.session.execute(
-        sa.select(arena_portfolios.c.arena_id, arena_portfolios.c.portfolio_id)
-        .where(arena_portfolios.c.arena_id.in_(in_cycle))
-    )
-    found: dict[int, list[int]] = {}
+        sa.select(arena_portfolios.c.arena_id, arena_portfolios.c.portfolio_id)).all()
+    pairs.sort(key=lambda pair: rank[pair[1]])
+    found: dict[int, tuple[int, ...]] = {}
     for arena_id, portfolio_id in pairs:
-        found.setdefault(arena_id, []).append(portfolio_id)
-    code = {portfolio_id: portfolio.code for portfolio_id, portfolio in portfolios.items()}
-    return {arena_id: tuple(sorted(ids, key=code.__getitem__)) for arena_id, ids in found.items()}
+        found[arena_id] = found.get(arena_id, ()) + (portfolio_id,)
+    return found
 
 
 def _portfolio_contacts() -> dict[int, list[Person]]:
@@ -154,91 +136,103 @@ def _people(ids: set[int]) -> dict[int, Person]:
     return {user_id: Person(user_id, name) for user_id, name in rows}
 
 
-def _count(progress: Progress, assessments: list[tuple[ProgressRow, int | None]]) -> None:
-    """Fill the counts from (row, assigned contact id) pairs. Rows are first counted per
-    holder (the assigned contact, or else the arena's portfolios), then each holder's counts
-    go to its portfolios and the people who answer for it."""
+_A, _ARENA = Assessment.__table__.c, Arena.__table__.c  # table columns: no ORM layer per row
+
+
+def cycle_progress(cycle: Cycle) -> Progress:
+    """Counts per state, portfolio and contact for `cycle`.
+
+    The assessments are tallied by holder and state first; a holder is (the assigned
+    contact's id or None, the arena's portfolio ids). Each holder's counts then go to its
+    portfolios and to the people who answer for it: the assigned contact, else the active
+    contacts of the arena's portfolios, each counted once.
+    """
+    portfolios = {p.id: p for p in db.session.scalars(sa.select(Portfolio))}
+    portfolio_ids = _arena_portfolios(portfolios)
+    records = db.session.execute(
+        sa.select(_A.contact_id, _A.arena_id, raw(_A.state)).where(_A.cycle_id == cycle.id))
+    tally = Counter((contact_id, portfolio_ids.get(arena_id, ()), stored)
+                    for contact_id, arena_id, stored in records)
+    progress = Progress(cycle=cycle, portfolios=portfolios, portfolio_ids=portfolio_ids)
+    late = overdue_states(cycle.submission_deadline, today())
     holders: defaultdict[tuple[int | None, tuple[int, ...]], Counter] = defaultdict(Counter)
-    for row, contact_id in assessments:
-        progress.by_state[row.state] += 1
-        progress.overdue += row.overdue
-        holders[(contact_id, row.portfolio_ids)][row.state] += 1
+    for (contact_id, ids, stored), n in tally.items():
+        state = _STATES[stored]
+        progress.by_state[state] += n
+        progress.overdue += n if state in late else 0
+        holders[(contact_id, ids)][state] += n
     contacts = _portfolio_contacts()
     people = _people({contact_id for contact_id, _ids in holders if contact_id})
     by_portfolio: defaultdict[int, Counter] = defaultdict(Counter)
     by_contact: defaultdict[Person, Counter] = defaultdict(Counter)
-    for (contact_id, portfolio_ids), counts in holders.items():
-        for portfolio_id in portfolio_ids:
+    for (contact_id, ids), counts in holders.items():
+        for portfolio_id in ids:
             by_portfolio[portfolio_id].update(counts)
         if contact_id:
             answering = [people[contact_id]]
-        else:  # the portfolios' contacts, each counted once
-            answering = list(dict.fromkeys(person for portfolio_id in portfolio_ids
+        else:
+            answering = list(dict.fromkeys(person for portfolio_id in ids
                                            for person in contacts.get(portfolio_id, ())))
         for person in answering:
             by_contact[person].update(counts)
-    progress.by_portfolio = {progress.portfolios[i]: counts for i, counts in by_portfolio.items()}
+    progress.by_portfolio = {portfolios[i]: counts for i, counts in by_portfolio.items()}
     progress.by_contact = dict(by_contact)
-
-
-def cycle_progress(cycle: Cycle, state: AssessmentState | None = None) -> Progress:
-    """Counts per state, portfolio and contact for `cycle`, and its rows (only those in
-    `state`, if given), overdue first, then by state and arena name."""
-    on = today()
-    deadline = cycle.submission_deadline
-    portfolios = {p.id: p for p in db.session.scalars(sa.select(Portfolio))}
-    portfolio_ids = _arena_portfolios(cycle, portfolios)
-    result = db.session.execute(
-        sa.select(Assessment.id, Assessment.arena_id, Arena.name, Assessment.state,
-                  Assessment.recommendation, Assessment.decision_outcome,
-                  Assessment.updated_at, Assessment.contact_id,
-                  sa.func.coalesce(Assessment.unchanged_comment, "") != "")
-        .join(Arena, Arena.id == Assessment.arena_id)
-        .where(Assessment.cycle_id == cycle.id)
-        .order_by(Arena.name)
-    )
-    assessments = [
-        (ProgressRow(ident, name, row_state, recommendation, updated_at,
-                     is_overdue(row_state, deadline, on),
-                     decision_differs(outcome, recommendation), bool(unchanged),
-                     portfolio_ids.get(arena_id, ())), contact_id)
-        for (ident, arena_id, name, row_state, recommendation, outcome, updated_at, contact_id,
-             unchanged) in result
-    ]
-    rows = [row for row, _contact in assessments if state is None or row.state == state]
-    rows.sort(key=lambda row: (not row.overdue, _STATE_RANK[row.state]))
-    progress = Progress(cycle=cycle, rows=rows, portfolios=portfolios,
-                        last_reminder=last_reminders(cycle))
-    _count(progress, assessments)
     return progress
 
 
-def table_rows(progress: Progress) -> list[tuple]:
-    """The dashboard's table as ready, escaped cells (Markup), one tuple per row: the
-    assessment's link, arena, portfolio codes, tags (state, overdue, differs, unchanged),
-    recommendation, last change and last reminder."""
+def _table_query(cycle: Cycle, state: AssessmentState | None):
+    """The dashboard's rows, overdue first, then by state and arena name, with their flags
+    and last reminder worked out by the database."""
+    late = [s.value for s in overdue_states(cycle.submission_deadline, today())]
+    reminded = (
+        sa.select(Reminder.assessment_id, sa.func.max(Reminder.queued_at).label("last"))
+        .where(Reminder.kind.in_(REMINDER_KINDS))
+        .group_by(Reminder.assessment_id)
+        .subquery()
+    )
+    overdue = (_A.state.in_(late) if late else sa.false()).label("overdue")
+    query = (
+        sa.select(_A.id, _A.arena_id, _ARENA.name, raw(_A.state), raw(_A.recommendation),
+                  raw(_A.updated_at), overdue,
+                  decision_differs_sql(_A.decision_outcome, _A.recommendation),
+                  sa.func.coalesce(_A.unchanged_comment, "") != "", raw(reminded.c.last))
+        .join(Arena.__table__, _ARENA.id == _A.arena_id)
+        .outerjoin(reminded, reminded.c.assessment_id == _A.id)
+        .where(_A.cycle_id == cycle.id)
+        .order_by(sa.desc("overdue"), sa.case(_STATE_RANK_BY_VALUE, value=_A.state), _ARENA.name)
+    )
+    return query if state is None else query.where(_A.state == state.value)
+
+
+def table_rows(progress: Progress, state: AssessmentState | None = None) -> list[tuple]:
+    """The dashboard's table (only assessments in `state`, if given) as ready, escaped cells
+    (Markup), one tuple per row: the assessment's link, arena, portfolio codes, tags (state,
+    overdue, differs, unchanged), recommendation, last change and last reminder."""
     link = link_pattern("assessments.detail", "assessment_id")
     dates = Dates()
-    states, colours = labels_for(STATE_LABELS), STATE_COLOURS
-    recommendations = labels_for(RECOMMENDATION_LABELS)
+    states = labels_for(STATE_LABELS)
+    recommendations = {None: EMPTY} | {
+        r.value: label for r, label in labels_for(RECOMMENDATION_LABELS).items()}
     flags = ((tag("danger", _("Forfalt")), tag("warning", _("Avvik fra anbefaling")),
               tag("info", _("Uendret fra i fjor"))))
     tags: dict[tuple, Markup] = {}
-    codes: dict[tuple[int, ...], Markup] = {}
-    reminded = progress.last_reminder
+    arena_portfolio_ids = progress.portfolio_ids
+    codes: dict[tuple[int, ...], Markup] = {}  # by portfolio ids (few distinct ones)
     cells = []
-    for row in progress.rows:
-        key = (row.state, row.overdue, row.differs, row.unchanged)
+    for (ident, arena_id, name, stored_state, recommended, updated_at, overdue, differs,
+         unchanged, reminded) in db.session.execute(_table_query(progress.cycle, state)):
+        key = (stored_state, overdue, differs, unchanged)  # 1 == True: one key either way
         if key not in tags:
-            shown = [tag(colours[row.state], states[row.state])]
+            row_state = _STATES[stored_state]
+            shown = [tag(STATE_COLOURS[row_state], states[row_state])]
             shown += [flag for flag, on in zip(flags, key[1:], strict=True) if on]
             tags[key] = Markup(" ").join(shown)
-        if row.portfolio_ids not in codes:
-            codes[row.portfolio_ids] = joined(
-                [progress.portfolios[i].code for i in row.portfolio_ids], ", ")
-        cells.append((link(row.id), escape(row.arena), codes[row.portfolio_ids], tags[key],
-                      recommendations.get(row.recommendation, EMPTY),
-                      dates.datetime(row.updated_at), dates.datetime(reminded.get(row.id))))
+        ids = arena_portfolio_ids.get(arena_id, ())
+        if ids not in codes:
+            codes[ids] = joined([progress.portfolios[i].code for i in ids], ", ")
+        cells.append((link(ident), escape(name), codes[ids], tags[key],
+                      recommendations[recommended], dates.datetime(updated_at),
+                      dates.datetime(reminded)))
     return cells
 
 

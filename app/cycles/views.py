@@ -57,9 +57,10 @@ def dashboard(year: int):
         state_filter = AssessmentState(state) if state else None
     except ValueError:
         abort(400)
-    progress = cycle_progress(cycle, state_filter)
+    progress = cycle_progress(cycle)
     return render_template("cycles/dashboard.html", cycle=cycle, progress=progress,
-                           rows=table_rows(progress), contact_rows=contact_rows(progress),
+                           rows=table_rows(progress, state_filter),
+                           contact_rows=contact_rows(progress),
                            states=STATE_ORDER,
                            state_filter=state_filter)
 

@@ -43,15 +43,27 @@ PARTICIPANT_GROUPS = ("political", "administrative", "professional")
 WITH_CONTACT = (AssessmentState.DRAFT, AssessmentState.RETURNED)
 
 
+def overdue_states(deadline: date | None, on: date) -> tuple[AssessmentState, ...]:
+    """The states in which an assessment is overdue on day `on`: still with the contact
+    after the submission deadline (none before it, or without one)."""
+    return WITH_CONTACT if deadline and on > deadline else ()
+
+
 def is_overdue(state: AssessmentState, deadline: date | None, on: date) -> bool:
     """Still with the contact after the submission deadline (`on` is today)."""
-    return bool(deadline and state in WITH_CONTACT and on > deadline)
+    return state in overdue_states(deadline, on)
 
 
 def decision_differs(outcome: Recommendation | None,
                      recommendation: Recommendation | None) -> bool:
     """The council decided otherwise than the department recommended."""
     return bool(outcome and recommendation and outcome != recommendation)
+
+
+def decision_differs_sql(outcome: sa.ColumnElement, recommendation: sa.ColumnElement):
+    """`decision_differs` as an SQL expression over the two columns (for list queries)."""
+    return sa.and_(outcome.is_not(None), recommendation.is_not(None),
+                   outcome != recommendation)
 
 
 class Assessment(db.Model):
