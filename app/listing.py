@@ -11,7 +11,7 @@ renders both ways and compares).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
@@ -49,15 +49,16 @@ def moment(value: datetime | str | None) -> datetime | None:
     return value
 
 
-def link_pattern(endpoint: str, key: str, **values: Any) -> Callable[[int], Markup]:
-    """A function from an (integer) id to `url_for(endpoint, key=id, **values)`, escaped for
-    an attribute; the URL is built once."""
+def link_pattern(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
+    """A function from an integer id to `url_for(endpoint, key=id, **values)`, escaped for
+    an attribute (text that needs no more escaping: the escaped URL around a number); the
+    URL is built once."""
     url = url_for(endpoint, **{key: _SENTINEL}, **values)
     head, sep, tail = url.partition(str(_SENTINEL))
     if not sep or str(_SENTINEL) in tail:
         raise ValueError(f"{endpoint}: the id must appear once in its URL ({url})")
     head, tail = str(escape(head)), str(escape(tail))
-    return lambda ident: Markup(f"{head}{int(ident)}{tail}")
+    return lambda ident: f"{head}{ident:d}{tail}"
 
 
 def labels_for(mapping: Mapping[Hashable, Any]) -> dict[Hashable, Markup]:
@@ -123,6 +124,14 @@ class Dates:
                 self.pattern.replace("{0}", self._times[parts])
                 .replace("{1}", self._day(local.date(), self.datetime_format)))
         return shown
+
+
+def fill_rows(rows: Iterable[tuple], row_format: str) -> Markup:
+    """The `fill_rows` template filter: each row's cells put into `row_format` (a %-format
+    with one %s per cell, written in the template) and joined. The cells must be escaped
+    already (Markup, or numbers); a 2,000-row table then costs one C-level format per row,
+    not a dozen template steps."""
+    return Markup("".join([row_format % row for row in rows]))
 
 
 def joined(parts: list[str], separator: str) -> Markup:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app import labels
 from app.extensions import db
+from app.listing import fill_rows
 from app.models import Organisation
 from workflows.assessment import ASSESSMENT_WORKFLOW
 from workflows.roles import Role
@@ -94,6 +95,7 @@ def register_template_helpers(app: Flask) -> None:
         field_name=_lookup(labels.FIELD_NAMES),
         role_label=role_label,
         nok=nok,
+        fill_rows=fill_rows,
     )
     app.jinja_env.globals.update(
         org_label=org_label,

@@ -7,6 +7,7 @@ query, not ORM objects (see app/listing.py for why).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -139,8 +140,11 @@ def _people(ids: set[int]) -> dict[int, Person]:
 _A, _ARENA = Assessment.__table__.c, Arena.__table__.c  # table columns: no ORM layer per row
 
 
-def cycle_progress(cycle: Cycle) -> Progress:
-    """Counts per state, portfolio and contact for `cycle`.
+def cycle_progress(cycle: Cycle,
+                   records: Iterable[tuple[int | None, int, str]] | None = None) -> Progress:
+    """Counts per state, portfolio and contact for `cycle`, from its assessments as
+    (assigned contact id, arena id, stored state): `records` if the caller has them already,
+    else read here.
 
     The assessments are tallied by holder and state first; a holder is (the assigned
     contact's id or None, the arena's portfolio ids). Each holder's counts then go to its
@@ -149,8 +153,9 @@ def cycle_progress(cycle: Cycle) -> Progress:
     """
     portfolios = {p.id: p for p in db.session.scalars(sa.select(Portfolio))}
     portfolio_ids = _arena_portfolios(portfolios)
-    records = db.session.execute(
-        sa.select(_A.contact_id, _A.arena_id, raw(_A.state)).where(_A.cycle_id == cycle.id))
+    if records is None:
+        records = db.session.execute(sa.select(_A.contact_id, _A.arena_id, raw(_A.state))
+                                     .where(_A.cycle_id == cycle.id))
     tally = Counter((contact_id, portfolio_ids.get(arena_id, ()), stored)
                     for contact_id, arena_id, stored in records)
     progress = Progress(cycle=cycle, portfolios=portfolios, portfolio_ids=portfolio_ids)
@@ -162,7 +167,8 @@ def cycle_progress(cycle: Cycle) -> Progress:
         progress.overdue += n if state in late else 0
         holders[(contact_id, ids)][state] += n
     contacts = _portfolio_contacts()
-    people = _people({contact_id for contact_id, _ids in holders if contact_id})
+    people = {person.id: person for persons in contacts.values() for person in persons}
+    people |= _people({contact_id for contact_id, _ids in holders if contact_id} - set(people))
     by_portfolio: defaultdict[int, Counter] = defaultdict(Counter)
     by_contact: defaultdict[Person, Counter] = defaultdict(Counter)
     for (contact_id, ids), counts in holders.items():
@@ -180,9 +186,9 @@ def cycle_progress(cycle: Cycle) -> Progress:
     return progress
 
 
-def _table_query(cycle: Cycle, state: AssessmentState | None):
+def _table_query(cycle: Cycle):
     """The dashboard's rows, overdue first, then by state and arena name, with their flags
-    and last reminder worked out by the database."""
+    and last reminder worked out by the database (and the assigned contact, for the counts)."""
     late = [s.value for s in overdue_states(cycle.submission_deadline, today())]
     reminded = (
         sa.select(Reminder.assessment_id, sa.func.max(Reminder.queued_at).label("last"))
@@ -191,23 +197,33 @@ def _table_query(cycle: Cycle, state: AssessmentState | None):
         .subquery()
     )
     overdue = (_A.state.in_(late) if late else sa.false()).label("overdue")
-    query = (
+    return (
         sa.select(_A.id, _A.arena_id, _ARENA.name, raw(_A.state), raw(_A.recommendation),
                   raw(_A.updated_at), overdue,
                   decision_differs_sql(_A.decision_outcome, _A.recommendation),
-                  sa.func.coalesce(_A.unchanged_comment, "") != "", raw(reminded.c.last))
+                  sa.func.coalesce(_A.unchanged_comment, "") != "", raw(reminded.c.last),
+                  _A.contact_id)
         .join(Arena.__table__, _ARENA.id == _A.arena_id)
         .outerjoin(reminded, reminded.c.assessment_id == _A.id)
         .where(_A.cycle_id == cycle.id)
         .order_by(sa.desc("overdue"), sa.case(_STATE_RANK_BY_VALUE, value=_A.state), _ARENA.name)
     )
-    return query if state is None else query.where(_A.state == state.value)
 
 
-def table_rows(progress: Progress, state: AssessmentState | None = None) -> list[tuple]:
-    """The dashboard's table (only assessments in `state`, if given) as ready, escaped cells
-    (Markup), one tuple per row: the assessment's link, arena, portfolio codes, tags (state,
-    overdue, differs, unchanged), recommendation, last change and last reminder."""
+def dashboard(cycle: Cycle, state: AssessmentState | None = None) -> tuple[Progress, list]:
+    """The dashboard's counts (the whole cycle) and its table (only assessments in `state`,
+    if given), from one read of the cycle's assessments."""
+    records = db.session.execute(_table_query(cycle)).all()
+    progress = cycle_progress(cycle, [(r[10], r[1], r[3]) for r in records])
+    if state is not None:
+        records = [record for record in records if record[3] == state.value]
+    return progress, table_rows(progress, records)
+
+
+def table_rows(progress: Progress, records: list) -> list[tuple]:
+    """The dashboard's table as ready, escaped cells, one tuple per row: the assessment's
+    link, arena, portfolio codes, tags (state, overdue, differs, unchanged), recommendation,
+    last change and last reminder."""
     link = link_pattern("assessments.detail", "assessment_id")
     dates = Dates()
     states = labels_for(STATE_LABELS)
@@ -220,7 +236,7 @@ def table_rows(progress: Progress, state: AssessmentState | None = None) -> list
     codes: dict[tuple[int, ...], Markup] = {}  # by portfolio ids (few distinct ones)
     cells = []
     for (ident, arena_id, name, stored_state, recommended, updated_at, overdue, differs,
-         unchanged, reminded) in db.session.execute(_table_query(progress.cycle, state)):
+         unchanged, reminded, _contact_id) in records:
         key = (stored_state, overdue, differs, unchanged)  # 1 == True: one key either way
         if key not in tags:
             row_state = _STATES[stored_state]

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 
 from app.cycles.forms import CycleSettingsForm
 from app.cycles.operations import update_cycle_settings
-from app.cycles.progress import STATE_ORDER, contact_rows, cycle_progress, table_rows
+from app.cycles.progress import STATE_ORDER, contact_rows
+from app.cycles.progress import dashboard as dashboard_table
 from app.extensions import db
 from app.labels import REMINDER_KIND_LABELS
 from app.models import Cycle
@@ -57,9 +58,8 @@ def dashboard(year: int):
         state_filter = AssessmentState(state) if state else None
     except ValueError:
         abort(400)
-    progress = cycle_progress(cycle)
-    return render_template("cycles/dashboard.html", cycle=cycle, progress=progress,
-                           rows=table_rows(progress, state_filter),
+    progress, rows = dashboard_table(cycle, state_filter)
+    return render_template("cycles/dashboard.html", cycle=cycle, progress=progress, rows=rows,
                            contact_rows=contact_rows(progress),
                            states=STATE_ORDER,
                            state_filter=state_filter)
