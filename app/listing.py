@@ -4,9 +4,13 @@ Those pages show every row of a cycle or of the register (2,000 in a large munic
 from ORM objects, with `url_for`, a macro and a Babel call per cell, most of their time went on
 that per-row machinery, not on the database. The helpers here do each piece of work once per
 page: a label or tag once per value, a link from one pattern, a date through Babel once per
-distinct day and time of day. The pages fetch their rows with one Core query and hand the
-template plain tuples of ready text. What the pages say is unchanged (tests/test_listing.py
-renders both ways and compares).
+distinct minute. The pages fetch their rows with one Core query and hand the template tuples of
+ready cells.
+
+The contract: every cell is escaped here, in Python (Markup, an escaped link, or a number), and
+the template writes the cells as they are: with `fill_rows`, one %-format per row, or inside
+`{% autoescape false %}`. tests/test_listing.py holds each page's cells to what the ORM objects
+and Flask-Babel say, and feeds the pages markup to show it comes out escaped.
 """
 
 from __future__ import annotations

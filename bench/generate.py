@@ -322,7 +322,9 @@ class Generator(HistoryRows):
             unchanged_comment=None, review_comment="", routed_to_council=None,
             decision_outcome=None, decision_text="", decision_effective_date=None,
             decided_by_id=None, created_at=at(today - timedelta(days=21)),
-            updated_at=at(today - timedelta(days=2)), updated_by_id=None, submitted_at=None,
+            # Last saved at some minute of the past three weeks, like real work spread out.
+            updated_at=at(today - timedelta(days=1 + arena.index % 20), 8)
+            + timedelta(minutes=arena.index * 7 % 600), updated_by_id=None, submitted_at=None,
             signed_off_at=None, signed_off_by_id=None, approved_at=None, approved_by_id=None,
             returned_at=None, decided_at=None)
         if state == S.RETURNED:

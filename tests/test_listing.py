@@ -267,3 +267,30 @@ def test_register_rows_agree_with_the_arenas(client, app):
         assert since == (str(arena.member_since) if arena.member_since else "")
         assert cost == " ".join(nok(arena.yearly_cost).split())
     assert "Arkivert" in text(rows[[a.id for a in arenas].index(archived.id)][3])
+
+
+def test_fill_rows_puts_escaped_cells_into_the_row_format():
+    from app.listing import fill_rows
+
+    rows = [(Markup("&lt;b&gt;"), 3), (Markup("x"), 0)]
+    assert fill_rows(rows, "<tr><td>%s</td><td>%s</td></tr>") == Markup(
+        "<tr><td>&lt;b&gt;</td><td>3</td></tr><tr><td>x</td><td>0</td></tr>")
+    assert fill_rows([], "<tr>%s</tr>") == ""
+    with pytest.raises(TypeError):  # a row that does not fit its format is a bug, not a page
+        fill_rows([(Markup("a"),)], "<td>%s</td><td>%s</td>")
+
+
+def test_gunicorn_workers_freeze_the_loaded_app_and_collect_less_often():
+    import gc
+    import runpy
+    from pathlib import Path
+
+    conf = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    before = gc.get_threshold()
+    try:
+        conf["post_worker_init"](worker=None)
+        assert gc.get_threshold() == conf["GC_THRESHOLD"]
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

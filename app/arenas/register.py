@@ -56,7 +56,7 @@ def register_rows(show: str, portfolio_code: str,
 
 
 def register_cells(rows: list[RegisterRow], portfolios: list[Portfolio]) -> list[tuple]:
-    """The register table as ready, escaped cells (Markup), one tuple per arena: link, name,
+    """The register table as ready, escaped cells, one tuple per arena: link, name,
     kind, portfolio names, status tags, member since and yearly cost."""
     link = link_pattern("arenas.detail", "arena_id")
     kinds = labels_for(ARENA_KIND_LABELS)

@@ -252,8 +252,8 @@ def table_rows(progress: Progress, records: list) -> list[tuple]:
     return cells
 
 
-def contact_rows(progress: Progress) -> list[tuple[Markup, tuple[int, ...]]]:
-    """The per-contact table as (escaped name, count per state in STATE_ORDER), by name."""
+def contact_rows(progress: Progress) -> list[tuple]:
+    """The per-contact table, by name: the escaped name, then the count per state in
+    STATE_ORDER."""
     people = sorted(progress.by_contact.items(), key=lambda item: item[0].name.lower())
-    return [(escape(person.name), tuple(counts[s] for s in STATE_ORDER))
-            for person, counts in people]
+    return [(escape(person.name), *(counts[s] for s in STATE_ORDER)) for person, counts in people]
