@@ -17,6 +17,7 @@ of 500 keys, count as one. A lazy load per row (N+1) has one key each time and c
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,7 +136,9 @@ def database(name: str, folder: Path) -> Iterator[str]:
     if not IS_POSTGRES:
         yield f"sqlite:///{folder / f'{name}.sqlite3'}"
         return
-    db_name = f"{sa.make_url(PG_URL).database}_perf_{name}"
+    # One per xdist worker: two workers may both build this size at once.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    db_name = f"{sa.make_url(PG_URL).database}_perf_{name}_{worker}"
     admin = _pg_admin_engine()
     _drop_pg_database(admin, db_name)
     with admin.connect() as conn:

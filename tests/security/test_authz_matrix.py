@@ -14,6 +14,7 @@ publication) changes what another cell sees. Most cells write nothing, so restor
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -190,7 +191,8 @@ class PgCopies:
     """The same with PostgreSQL: the working database is cloned from the base."""
 
     def __init__(self, template: str):
-        prefix = sa.make_url(PG_URL).database
+        # One pair per xdist worker: each worker runs its share of the matrix.
+        prefix = f"{sa.make_url(PG_URL).database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
         self.base, self.work = f"{prefix}_authz_base", f"{prefix}_authz_work"
         self.admin = _pg_admin_engine()
         self.close(dispose=False)
