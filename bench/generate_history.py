@@ -140,7 +140,7 @@ class HistoryRows:
             alternative = self.proposal(item_id, ProposalKind.ALTERNATIVE, other, 2,
                                         term[3][2], when)
             self.vote(alternative, term, position, meeting, adopted=False)
-        self.decision(item_id, proposal_id, rec, arena, c)
+        self.decision(item_id, proposal_id, rec, arena, c, assessment_id)
 
     def proposal(self, item_id: int, kind: ProposalKind, outcome: Recommendation,
                  position: int, party_id: int | None, when: datetime) -> int:
@@ -173,7 +173,7 @@ class HistoryRows:
                           votes_for=for_count, votes_against=count - for_count, votes_abstain=0)
 
     def decision(self, item_id: int, proposal_id: int, rec: Recommendation, arena: Arena,
-                 c: int) -> None:
+                 c: int, assessment_id: int) -> None:
         meeting, office = self.meeting_date(c), self.staff(Role.COUNCIL_OFFICE)
         self.rows.add("council_decisions", item_id=item_id, revision=1, proposal_id=proposal_id,
                       outcome=rec, text=f"Bystyret vedtok innstillingen ({meeting.year}).",
@@ -184,7 +184,8 @@ class HistoryRows:
         kind = arena_status.follow_up_for(rec.value)
         if kind:
             done = c < self.shape.cycles - 2
-            self.rows.add("council_follow_ups", item_id=item_id, kind=FollowUpKind(kind),
+            self.rows.add("council_follow_ups", assessment_id=assessment_id, item_id=item_id,
+                          kind=FollowUpKind(kind),
                           is_done=done, done_at=at(meeting + timedelta(days=30)) if done else None,
                           done_by_id=office if done else None, created_at=at(meeting, 16))
 

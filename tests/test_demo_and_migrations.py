@@ -171,3 +171,23 @@ def test_audit_rows_cannot_be_changed(demo, statement):
     assert fingerprint() == before
     event = db.session.get(AuditEvent, row_id)
     assert event.actor_name == "system" and event.action  # the first row, unchanged
+
+
+def test_follow_ups_find_their_assessment_when_upgraded(demo):
+    """0011 gives every existing follow-up the assessment of its council case item."""
+    def pairs():
+        found = [tuple(r) for r in db.session.execute(sa.text(
+            "SELECT f.id, i.assessment_id FROM council_follow_ups f "
+            "JOIN council_case_items i ON i.id = f.item_id ORDER BY f.id"))]
+        db.session.remove()  # let go of the connection before the migration takes its own
+        return found
+
+    before = pairs()
+    assert before
+    flask_migrate.downgrade(revision="0010_decision_outcome_index")
+    flask_migrate.upgrade(revision="heads")
+    upgraded = [tuple(r) for r in db.session.execute(sa.text(
+        "SELECT id, assessment_id FROM council_follow_ups ORDER BY id"))]
+    db.session.remove()
+    assert upgraded == before
+    assert drift() == []

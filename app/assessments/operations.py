@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from app import audit
-from app.arena_status import apply_outcome
+from app.arena_status import add_follow_up, apply_outcome
 from app.clock import now, today
 from app.errors import ConflictError, NotPermitted, ValidationFailed
 from app.extensions import db
@@ -49,6 +49,7 @@ def _settle_with_recommendation(assessment: Assessment, actor: Any) -> None:
     apply_outcome(actor, assessment.arena, assessment.recommendation.value,
                   assessment.arena.status, assessment.decision_effective_date,
                   assessment_id=assessment.id)
+    add_follow_up(assessment, assessment.recommendation.value)
 
 
 # What a transition changes besides state and stamps. Kept here, not in the named operations,

@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app import audit
-from app.arena_status import apply_outcome
+from app.arena_status import add_follow_up, apply_outcome
 from app.assessments.operations import transition_assessment
 from app.council.messages import problem_errors
 from app.council.term_operations import require_secretary
@@ -26,15 +26,13 @@ from app.models.council import (
     CaseItem,
     CouncilCase,
     Decision,
-    FollowUp,
-    FollowUpKind,
     MemberVote,
     PartyVote,
     Proposal,
     ProposalKind,
     Vote,
 )
-from workflows import arena_status, votes
+from workflows import votes
 from workflows.assessment import AssessmentState
 from workflows.engine import TransitionNotAllowed
 from workflows.votes import Result, RuleName
@@ -304,8 +302,4 @@ def apply_decision_to_arena(actor: Any, decision: Decision, baseline: ArenaStatu
     """Move the arena as the outcome says (from `baseline`) and add the office's follow-up."""
     apply_outcome(actor, decision.item.assessment.arena, decision.outcome.value, baseline,
                   decision.effective_date, decision_id=decision.id)
-    kind = arena_status.follow_up_for(decision.outcome.value)
-    item = decision.item
-    if kind and not any(f.kind.value == kind for f in item.follow_ups):
-        db.session.add(FollowUp(item=item, kind=FollowUpKind(kind)))
-    db.session.flush()
+    add_follow_up(decision.item.assessment, decision.outcome.value, item=decision.item)

@@ -147,12 +147,18 @@ def covered_ids(assessment_ids: list[int]) -> set[int]:
 
 
 def follow_ups() -> list[FollowUp]:
-    """Tasks the current decisions require, open ones first, then by meeting date."""
+    """Tasks the decisions require as they stand (the council's, or a recommendation the
+    office let stand), open ones first, then the latest decisions first."""
     rows = db.session.scalars(
-        sa.select(FollowUp).join(FollowUp.item).join(CaseItem.case)
-        .options(selectinload(FollowUp.item).selectinload(CaseItem.decisions),
+        sa.select(FollowUp).join(FollowUp.assessment)
+        .outerjoin(FollowUp.item).outerjoin(CaseItem.case)
+        .options(selectinload(FollowUp.assessment).selectinload(Assessment.arena),
+                 selectinload(FollowUp.item).selectinload(CaseItem.decisions),
                  selectinload(FollowUp.item).selectinload(CaseItem.case),
                  selectinload(FollowUp.done_by))
-        .order_by(FollowUp.is_done, CouncilCase.meeting_date.desc(), FollowUp.id))
-    return [f for f in rows if f.item.decision and arena_status.follow_up_for(
-        f.item.decision.outcome.value) == f.kind.value]
+        .order_by(FollowUp.is_done,
+                  sa.func.coalesce(CouncilCase.meeting_date,
+                                   Assessment.decision_effective_date).desc(),
+                  FollowUp.id))
+    return [f for f in rows
+            if f.outcome and arena_status.follow_up_for(f.outcome.value) == f.kind.value]

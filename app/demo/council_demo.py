@@ -171,7 +171,8 @@ def _decide(item: CaseItem, proposal: Proposal, users: dict[Role, User], day: da
     if kind:
         done = outcome != "consider_joining"  # the notice and the applications went in 2021
         office = users[Role.COUNCIL_OFFICE]
-        db.session.add(FollowUp(item=item, kind=FollowUpKind(kind), is_done=done,
+        db.session.add(FollowUp(assessment=assessment, item=item, kind=FollowUpKind(kind),
+                                is_done=done,
                                 created_at=_at(day), done_by_id=office.id if done else None,
                                 done_at=_at(date(2021, 6, 1)) if done else None))
 

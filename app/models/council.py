@@ -252,18 +252,40 @@ class Decision(db.Model):
 
 
 class FollowUp(db.Model):
-    """A task for the council office that a decision brings (send notice, apply, ...)."""
+    """A task for the council office that a decision brings (send notice, apply, ...).
+
+    It belongs to the decided assessment; `item` is the council case item when the council
+    decided, None when the office let the department's recommendation stand.
+    """
 
     __tablename__ = "council_follow_ups"
-    __table_args__ = (sa.UniqueConstraint("item_id", "kind"),)
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("council_case_items.id"), index=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("council_case_items.id"),
+                                                index=True)
     kind: Mapped[FollowUpKind] = mapped_column(enum_column(FollowUpKind, "follow_up_kind"))
     is_done: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    item: Mapped[CaseItem] = relationship(back_populates="follow_ups")
+    assessment: Mapped[Assessment] = relationship()
+    item: Mapped[CaseItem | None] = relationship(back_populates="follow_ups")
     done_by: Mapped[User | None] = relationship()
+
+    @property
+    def outcome(self) -> Recommendation | None:
+        """The decision as it stands: the council's (corrected, if it was), else the
+        recommendation the office let stand."""
+        if self.item is not None:
+            return self.item.decision.outcome if self.item.decision else None
+        return self.assessment.decision_outcome
+
+    @property
+    def effective_date(self) -> date | None:
+        """When that decision takes effect."""
+        if self.item is not None:
+            return self.item.decision.effective_date if self.item.decision else None
+        return self.assessment.decision_effective_date

@@ -160,3 +160,36 @@ def _arena_audit(arena_id: int):
     return db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.entity_type == "arena", AuditEvent.entity_id == arena_id,
         AuditEvent.action == "arena_status_changed").order_by(AuditEvent.id)).all()
+
+
+def test_a_standing_termination_gives_the_office_its_notice_to_send(client, make_assessment):
+    """No council case, but the notice still has to go: the follow-up list shows the task,
+    linked to the assessment, and the office ticks it off like any other."""
+    aid, arena_id = _settled_by_office(client, make_assessment, "terminate", ArenaStatus.MEMBER)
+    task = db.session.scalar(sa.select(FollowUp).where(FollowUp.assessment_id == aid))
+    assert task is not None and task.item_id is None
+    assert task.kind.value == "send_termination_notice" and not task.is_done
+    page = client.get("/council/follow-ups").get_data(as_text=True)
+    row = next(r for r in page.split("<tr>") if f'href="/assessments/{aid}"' in r)
+    arena = db.session.get(Arena, arena_id)
+    assert arena.name in row and "Ingen sak: innstillingen ble stående" in row
+    assert "Avslutte (melde ut)" in row and "Ikke utført" in row
+    response = post(client, f"/council/follow-ups/{task.id}", {"done": "1"})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.get(FollowUp, task.id).is_done
+    assert audit_actions("council_follow_up", task.id) == ["follow_up_done"]
+
+
+def test_a_standing_continue_gives_no_follow_up_and_settling_twice_adds_none(
+        client, make_assessment):
+    aid, _arena_id = _settled_by_office(client, make_assessment, "continue", ArenaStatus.MEMBER)
+    assert db.session.scalar(sa.select(FollowUp).where(FollowUp.assessment_id == aid)) is None
+    from app.arena_status import add_follow_up
+
+    join = make_assessment(state="decided", portfolio="KML")
+    add_follow_up(join, "join")
+    add_follow_up(join, "join")  # the same task once, however often it is asked for
+    db.session.commit()
+    tasks = db.session.scalars(sa.select(FollowUp).where(FollowUp.assessment_id == join.id))
+    assert [t.kind.value for t in tasks] == ["apply_for_membership"]
