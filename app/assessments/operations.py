@@ -140,10 +140,12 @@ def transition_assessment(
         setattr(assessment, by_column, actor.id)
     if transition.needs_comment:
         assessment.review_comment = comment
-    if effect := _EFFECTS.get(name):
-        effect(assessment, actor)
     assessment.updated_at = now()
     assessment.updated_by_id = getattr(actor, "id", None)
+    # Last: an effect may flush (the arena's status, a follow-up), and every change to the
+    # assessment must be in that one UPDATE, so the transition costs exactly one version.
+    if effect := _EFFECTS.get(name):
+        effect(assessment, actor)
     details = {"comment": comment} if comment else {}
     audit.record(actor, "assessment", assessment.id, name, from_state=source,
                  to_state=target, **details)

@@ -81,7 +81,7 @@ class Progress:
                    if s not in (AssessmentState.DRAFT, AssessmentState.RETURNED))
 
 
-def load_rows(cycle: Cycle, state: AssessmentState | None = None) -> list[Assessment]:
+def load_rows(cycle: Cycle) -> list[Assessment]:
     """The cycle's assessments as ORM objects with their arenas (for forms that need them),
     overdue first, then by state and arena name."""
     query = (
@@ -96,8 +96,6 @@ def load_rows(cycle: Cycle, state: AssessmentState | None = None) -> list[Assess
         )
         .order_by(Arena.name)
     )
-    if state is not None:
-        query = query.where(Assessment.state == state)
     rows = list(db.session.scalars(query))
     rows.sort(key=lambda a: (not a.is_overdue, _STATE_RANK[a.state]))
     return rows

@@ -15,6 +15,7 @@ from app.models.council import FollowUp
 from tests.conftest import SECRETARY, login, post
 from tests.council.conftest import audit_actions, item_of, vote_form
 from tests.council.test_cases import decide
+from workflows.arena_status import follow_up_for
 
 
 def status(arena_id: int) -> ArenaStatus:
@@ -193,3 +194,35 @@ def test_a_standing_continue_gives_no_follow_up_and_settling_twice_adds_none(
     db.session.commit()
     tasks = db.session.scalars(sa.select(FollowUp).where(FollowUp.assessment_id == join.id))
     assert [t.kind.value for t in tasks] == ["apply_for_membership"]
+
+
+def test_letting_a_recommendation_stand_costs_one_version_and_one_audit_row(
+        client, make_assessment):
+    """The arena's status and the follow-up are flushed inside the transition; the assessment
+    must still change in one UPDATE (the load test's check: one audit row per version)."""
+    from app.models import AuditEvent, Recommendation
+    from tests.conftest import OFFICE
+
+    login(client, OFFICE)
+    for recommendation, status_before in (("terminate", ArenaStatus.MEMBER),
+                                          ("consider_joining", ArenaStatus.PROPOSED)):
+        assessment = make_assessment(state="approved", portfolio="KMB")
+        assessment.recommendation = Recommendation(recommendation)
+        assessment.decision_outcome = None
+        assessment.arena.status = status_before
+        db.session.commit()
+        aid, version = assessment.id, assessment.version
+        last_audit = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
+        db.session.rollback()
+        response = post(client, "/council/routing/2026", {f"route_{aid}": "settle"})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        db.session.rollback()
+        settled = db.session.get(Assessment, aid)
+        rows = db.session.scalars(sa.select(AuditEvent.action).where(
+            AuditEvent.entity_type == "assessment", AuditEvent.entity_id == aid,
+            AuditEvent.id > last_audit)).all()
+        assert (settled.version - version, rows) == (1, ["confirm_recommendation"]), (
+            recommendation)
+        kinds = db.session.scalars(sa.select(FollowUp.kind).where(
+            FollowUp.assessment_id == aid)).all()
+        assert follow_up_for(recommendation) in [k.value for k in kinds]
