@@ -75,6 +75,11 @@ def tag(colour: str, text: str) -> Markup:
     return Markup('<span class="ds-tag" data-color="{}">{}</span>').format(colour, text)
 
 
+def tag_list(*tags: Markup | None) -> Markup:
+    """Tags side by side; None stands for a tag the row does not have."""
+    return Markup(" ").join(t for t in tags if t is not None)
+
+
 class Dates:
     """Dates and times as Babel writes them in the user's language and time zone.
 

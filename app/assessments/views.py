@@ -21,7 +21,7 @@ from app.cycles.steering_forms import UnchangedForm
 from app.errors import ConflictError, IncompleteError, ValidationFailed
 from app.extensions import db
 from app.labels import FIELD_NAMES, STATE_COLOURS, STATE_LABELS
-from app.listing import EMPTY, Dates, labels_for, link_pattern, tag
+from app.listing import Dates, labels_for, link_pattern, tag, tag_list
 from app.models import Assessment
 from app.templating import locale_code
 from workflows.assessment import ASSESSMENT_WORKFLOW, can_edit_answers, can_view
@@ -66,8 +66,8 @@ def mine_cells(rows: list[queries.ContactRow]) -> list[tuple]:
     for row in rows:
         key = (row.state, row.overdue)
         if key not in tags:
-            tags[key] = tag(STATE_COLOURS[row.state], states[row.state]) + (
-                Markup(" ") + overdue if row.overdue else EMPTY)
+            tags[key] = tag_list(tag(STATE_COLOURS[row.state], states[row.state]),
+                                 overdue if row.overdue else None)
         cells.append((link(row.id), escape(row.arena), row.returned_with_comment, row.year,
                       tags[key], dates.date(row.deadline)))
     return cells

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy.orm import contains_eager, defer, lazyload, selectinload
 
+from app.arenas.register import arena_portfolio_ids
 from app.clock import today
 from app.extensions import db
 from app.labels import RECOMMENDATION_LABELS, STATE_COLOURS, STATE_LABELS
@@ -28,6 +29,7 @@ from app.listing import (
     members,
     raw,
     tag,
+    tag_list,
 )
 from app.models import (
     Arena,
@@ -37,7 +39,6 @@ from app.models import (
     Reminder,
     User,
     UserRole,
-    arena_portfolios,
 )
 from app.models.assessments import decision_differs_sql, overdue_states
 from app.models.organisation import user_portfolios
@@ -101,18 +102,6 @@ def load_rows(cycle: Cycle) -> list[Assessment]:
     return rows
 
 
-def _arena_portfolios(portfolios: dict[int, Portfolio]) -> dict[int, tuple[int, ...]]:
-    """Each arena's portfolio ids, in code order (the whole register: one cheap scan)."""
-    rank = {pid: n for n, pid in enumerate(sorted(portfolios, key=lambda i: portfolios[i].code))}
-    pairs = db.session.execute(
-        sa.select(arena_portfolios.c.arena_id, arena_portfolios.c.portfolio_id)).all()
-    pairs.sort(key=lambda pair: rank[pair[1]])
-    found: dict[int, tuple[int, ...]] = {}
-    for arena_id, portfolio_id in pairs:
-        found[arena_id] = found.get(arena_id, ()) + (portfolio_id,)
-    return found
-
-
 def _portfolio_contacts() -> dict[int, list[Person]]:
     """The active contacts of each portfolio."""
     rows = db.session.execute(
@@ -150,7 +139,7 @@ def cycle_progress(cycle: Cycle,
     contacts of the arena's portfolios, each counted once.
     """
     portfolios = {p.id: p for p in db.session.scalars(sa.select(Portfolio))}
-    portfolio_ids = _arena_portfolios(portfolios)
+    portfolio_ids = arena_portfolio_ids(portfolios.values())
     if records is None:
         records = db.session.execute(sa.select(_A.contact_id, _A.arena_id, raw(_A.state))
                                      .where(_A.cycle_id == cycle.id))
@@ -208,7 +197,7 @@ def _table_query(cycle: Cycle):
     )
 
 
-def dashboard(cycle: Cycle, state: AssessmentState | None = None) -> tuple[Progress, list]:
+def dashboard_table(cycle: Cycle, state: AssessmentState | None = None) -> tuple[Progress, list]:
     """The dashboard's counts (the whole cycle) and its table (only assessments in `state`,
     if given), from one read of the cycle's assessments."""
     records = db.session.execute(_table_query(cycle)).all()
@@ -238,9 +227,9 @@ def table_rows(progress: Progress, records: list) -> list[tuple]:
         key = (stored_state, overdue, differs, unchanged)  # 1 == True: one key either way
         if key not in tags:
             row_state = _STATES[stored_state]
-            shown = [tag(STATE_COLOURS[row_state], states[row_state])]
-            shown += [flag for flag, on in zip(flags, key[1:], strict=True) if on]
-            tags[key] = Markup(" ").join(shown)
+            tags[key] = tag_list(tag(STATE_COLOURS[row_state], states[row_state]),
+                                 *(flag if on else None
+                                   for flag, on in zip(flags, key[1:], strict=True)))
         ids = arena_portfolio_ids.get(arena_id, ())
         if ids not in codes:
             codes[ids] = joined([progress.portfolios[i].code for i in ids], ", ")

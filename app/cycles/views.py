@@ -8,8 +8,7 @@ from flask_login import current_user, login_required
 
 from app.cycles.forms import CycleSettingsForm
 from app.cycles.operations import update_cycle_settings
-from app.cycles.progress import STATE_ORDER, contact_rows
-from app.cycles.progress import dashboard as dashboard_table
+from app.cycles.progress import STATE_ORDER, contact_rows, dashboard_table
 from app.extensions import db
 from app.labels import REMINDER_KIND_LABELS
 from app.models import Cycle
