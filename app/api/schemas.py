@@ -169,6 +169,11 @@ CYCLES = {
                         "criteria": {"type": "array", "items": ref("Criterion")},
                         "by_portfolio": {"type": "array", "items": ref("PortfolioProgress")}}),
     "CyclePage": page_of("Cycle"),
+    "CycleCreate": obj({
+        "year": YEAR, "title": text(300, 1),
+        "submission_deadline": nullable(DATE), "review_deadline": nullable(DATE),
+        "council_meeting_date": nullable(DATE), "requires_sign_off": BOOL,
+    }, ["year", "title"]),
 }
 
 # --------------------------------------------------------------------------- assessments

@@ -1,4 +1,4 @@
-"""`flask cycles clone` and `flask cycles open`: steer a cycle from the command line."""
+"""`flask cycles create`, `clone` and `open`: steer a cycle from the command line."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from app.cycles.lifecycle import clone_cycle, open_cycle, subject_for
+from app.cycles.operations import create_cycle
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Cycle
@@ -21,6 +22,33 @@ def _cycle(year: int) -> Cycle:
     if cycle is None:
         raise click.ClickException(f"Fant ingen gjennomgang for {year}.")
     return cycle
+
+
+def _date_option(name: str, what: str):
+    return click.option(f"--{name}", name.replace("-", "_"), type=click.DateTime(["%Y-%m-%d"]),
+                        default=None, help=f"{what} (YYYY-MM-DD).")
+
+
+@cycles_cli.command("create")
+@click.argument("year", type=int)
+@click.option("--title", default="", help='Default: "Gjennomgang YEAR".')
+@_date_option("submission-deadline", "The contacts' deadline")
+@_date_option("review-deadline", "The council office's review deadline")
+@_date_option("council-meeting-date", "The council meeting")
+@click.option("--sign-off/--no-sign-off", default=True,
+              help="Whether the head of each portfolio signs off (default: yes).")
+def create_command(year: int, title: str, sign_off: bool, **dates) -> None:
+    """Create a planned cycle without an earlier one: default criteria, every active arena."""
+    try:
+        cycle = create_cycle(None, year, title, requires_sign_off=sign_off,
+                             **{k: v.date() if v else None for k, v in dates.items()})
+    except ValidationFailed as failed:
+        db.session.rollback()
+        raise click.ClickException(" ".join(failed.errors.values())) from None
+    db.session.commit()
+    deadline = cycle.submission_deadline or "ikke satt"
+    click.echo(f"Laget «{cycle.title}» (planlagt) med {len(cycle.arenas)} arenaer og "
+               f"{len(cycle.criteria_set.criteria)} kriterier; frist {deadline}.")
 
 
 @cycles_cli.command("clone")

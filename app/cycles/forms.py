@@ -95,3 +95,22 @@ class CycleSettingsForm(FlaskForm):
         """Everything the settings operation takes, the schedule as its JSON form."""
         values = {name: self[name].data for name in BASIC_FIELDS}
         return {**values, "reminder_schedule": self.schedule(current).to_dict()}
+
+
+class CycleCreateForm(FlaskForm):
+    """A new cycle: its year, title, deadlines and whether the head signs off. The operation
+    checks how the dates relate; the form only that each field is what it says."""
+
+    year = IntegerField(_l("År"), validators=[
+        DataRequired(_l("Skriv årstallet gjennomgangen gjelder.")),
+        NumberRange(min=1900, max=2200, message=_l("Skriv et årstall fra 1900 til 2200."))])
+    title = StringField(_l("Tittel"), validators=[Length(max=300)])
+    submission_deadline = DateField(_l("Frist for innsending"), validators=[Optional()])
+    review_deadline = DateField(_l("Frist for behandling"), validators=[Optional()])
+    council_meeting_date = DateField(_l("Møtedato i folkevalgt organ"), validators=[Optional()])
+    requires_sign_off = BooleanField(_l("Lederen for avdelingen godkjenner vurderingene før de "
+                                        "behandles"), default=True)
+
+    def values(self) -> dict:
+        """The operation's keyword arguments (after validation)."""
+        return {name: self[name].data for name in ("title", *BASIC_FIELDS[1:])}

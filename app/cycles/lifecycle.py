@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 
 from app import audit
 from app.clock import now
+from app.cycles.operations import register_arenas, year_taken
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import Arena, ArenaStatus, Assessment, Cycle, User, UserRole
+from app.models import Arena, Assessment, Cycle, User, UserRole
 from app.models.organisation import user_portfolios
 from workflows.assessment import AssessmentState
 from workflows.cycle import CYCLE_WORKFLOW, CycleStatus
@@ -101,12 +102,9 @@ def transition_cycle(actor: Any, cycle: Cycle, name: str, comment: str = "") -> 
 def clone_cycle(actor: Any, source: Cycle, year: int) -> Cycle:
     """Next year's cycle from `source`: arenas still members or proposed, same criteria and
     settings, every deadline moved to the same day in `year` (or the working day before)."""
-    if db.session.scalar(sa.select(Cycle.id).where(Cycle.year == year)):
+    if year_taken(year):
         raise ValidationFailed({"year": "taken"})
-    arenas = db.session.scalars(
-        sa.select(Arena).where(Arena.status.in_([ArenaStatus.MEMBER, ArenaStatus.PROPOSED]),
-                               Arena.is_archived.is_(False))
-    ).all()
+    arenas = register_arenas()
     cycle = Cycle(year=year, title=_title_for(source, year), status=CycleStatus.PLANNED,
                   criteria_set=source.criteria_set, arenas=list(arenas),
                   archive_reference="")
