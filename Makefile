@@ -4,6 +4,7 @@
 #   make install        venv + Python deps + npm deps + static/vendor assets + translations
 #   make run            migrate, load the demo data if the database is empty, serve on :5000
 #                       with the scheduler (reminders, mail) in a process beside it
+#   make run DEMO=0     the same without the demo: an empty installation to set up yourself
 #   make test           the whole suite that needs no external service (no browser, no PostgreSQL)
 #   make test-browser   the real-browser tests (needs /usr/bin/chromium)
 #   make lint | bench | clean
@@ -76,12 +77,20 @@ translations: $(PY_STAMP)
 	  echo "translations: no message catalogues to compile"; \
 	fi
 
-# Builds or upgrades instance/app.sqlite3, loads the demo into an empty database, serves on :5000.
+# Builds or upgrades instance/app.sqlite3, loads the demo into an empty database (not with
+# DEMO=0), serves on :5000.
 # The scheduler runs beside the server as its own process (reloader off, so neither starts
 # twice) and is stopped when make exits; its database lease keeps a second one idle anyway.
+DEMO ?= 1
+ifeq ($(DEMO),0)
+LOAD_DEMO = @echo "DEMO=0: the database has no demo. Create the first administrator with"; \
+  echo "  $(FLASK) users create EMAIL --name NAME --role admin"
+else
+LOAD_DEMO = $(FLASK) demo load --if-empty
+endif
 run: install
 	$(FLASK) db upgrade heads
-	$(FLASK) demo load --if-empty
+	$(LOAD_DEMO)
 	$(FLASK) scheduler run & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --no-reload --host 127.0.0.1 --port 5000
