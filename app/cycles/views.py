@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.cycles.checklist import cycle_checklist
 from app.cycles.forms import CycleSettingsForm
 from app.cycles.operations import update_cycle_settings
 from app.cycles.progress import STATE_ORDER, contact_rows, dashboard_table
@@ -14,6 +15,7 @@ from app.labels import REMINDER_KIND_LABELS
 from app.models import Cycle
 from app.templating import org_label
 from workflows.assessment import AssessmentState
+from workflows.cycle import CycleStatus
 from workflows.reminders import ReminderSchedule, escalation_dates, reminder_dates
 from workflows.roles import Role
 
@@ -58,7 +60,10 @@ def dashboard(year: int):
     except ValueError:
         abort(400)
     progress, rows = dashboard_table(cycle, state_filter)
+    checks = (cycle_checklist(cycle) if cycle.status == CycleStatus.PLANNED
+              and current_user.has_role(Role.COUNCIL_OFFICE) else [])
     return render_template("cycles/dashboard.html", cycle=cycle, progress=progress, rows=rows,
+                           checks=checks,
                            contact_rows=contact_rows(progress),
                            states=STATE_ORDER,
                            state_filter=state_filter)
