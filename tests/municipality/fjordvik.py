@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 NAME = "Fjordvik kommune"
-YEAR = 2026  # dates in the past: a council meeting is recorded after it was held
-PASSWORD = "fjordvik-passord-2026"
+YEAR = 2025  # dates in the past (also by the browser tests' clock): meetings already held
+PASSWORD = "fjordvik-passord-2025"
 ADMIN = ("admin@fjordvik.example", "Aslak Admin")
 
 # The words, as the settings page takes them (key: (bokmål, English)).
@@ -91,10 +91,10 @@ MEMBERS_CSV = ("navn,parti,sete\n"
                "Anne Ås,Fjordlista,1\nBjørn Bø,Fjordlista,2\nCecilie Dal,Fjordlista,3\n"
                "Dag Eng,Kystpartiet,4\nEva Fjell,Kystpartiet,5\nFrode Gran,Kystpartiet,6\n"
                "Gro Hov,Bygdelista,7\n")
-COUNCIL_CASE = {"case_number": "26/14", "title": "Gjennomgang av medlemskap 2026",
-                "archive_reference": "2026/311-4", "meeting_date": "2026-06-10"}
-DEADLINES = {"submission_deadline": "2026-03-20", "review_deadline": "2026-04-10",
-             "council_meeting_date": "2026-06-10"}
+COUNCIL_CASE = {"case_number": "25/14", "title": "Gjennomgang av medlemskap 2025",
+                "archive_reference": "2025/311-4", "meeting_date": "2025-06-10"}
+DEADLINES = {"submission_deadline": "2025-03-20", "review_deadline": "2025-04-10",
+             "council_meeting_date": "2025-06-10"}
 # Words that belong to Bergen, never to Fjordvik's pages or document.
 FOREIGN_WORDS = ("byråd", "bystyret", "Bergen", "byrådsavdeling")
 

@@ -156,7 +156,7 @@ def record_the_council_decision(client, secretary: str, assessment_id: int) -> N
     response = call(client, "POST", f"/api/v1/council/items/{item_id}/decision", secretary,
                     json={"outcome": "terminate",
                           "text": "Fjordvik kommune melder seg ut av Havnenettverket.",
-                          "effective_date": "2026-12-31"})
+                          "effective_date": "2025-12-31"})
     assert response.status_code == 201, response.get_data(as_text=True)
 
 
@@ -204,8 +204,8 @@ def test_fjordvik_goes_from_an_empty_database_to_a_published_review(empty):
     record_the_council_decision(api, secretary_key, by_name[council_arena.name]["id"])
     states = db.session.scalars(sa.select(Assessment.state)).all()
     assert set(states) == {AssessmentState.DECIDED} and len(states) == len(F.ARENAS)
-    leaving = db.session.scalar(sa.select(Arena).where(Arena.key == council_arena.key))
-    assert leaving.status == ArenaStatus.LEAVING
+    left = db.session.scalar(sa.select(Arena).where(Arena.key == council_arena.key))
+    assert left.status == ArenaStatus.LEFT  # the decision took effect on 31 December
 
     cli(app, "review", "assemble", "--cycle", str(F.YEAR), "--format", "html", "--output",
         str(app.config["DOCUMENT_STORAGE"] + "-copy.html"))
