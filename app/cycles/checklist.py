@@ -119,7 +119,8 @@ def _people_checks(cycle: Cycle) -> list[Check]:
                   if _anyone_with(Role.COUNCIL_OFFICE) else
                   Check("office", False, _("Ingen har rollen %(office)s, så ingen får det "
                                            "siste varselet om forsinkelse.", office=office),
-                        _("En administrator gir en bruker rollen under Brukere."),
+                        _("En administrator gir en bruker rollen %(office)s under Brukere.",
+                          office=office),
                         url_for("admin.users")))
     return checks
 

@@ -12,6 +12,7 @@ from app.cycles.operations import create_cycle
 from app.cycles.views import bp
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.templating import org_label
 from workflows.roles import Role
 
 
@@ -41,8 +42,11 @@ def new():
             form[name].errors = [*form[name].errors, message]
         return render_new(form, 400)
     db.session.commit()
+    if not current_user.has_role(Role.COUNCIL_OFFICE):  # an administrator hands it on
+        flash(_("«%(title)s» er laget med %(n)s arenaer. %(office)s ser over kriteriene og "
+                "sjekklisten før gjennomgangen åpnes.", title=cycle.title,
+                n=len(cycle.arenas), office=org_label("council_office_label")), "success")
+        return redirect(url_for(".new"))
     flash(_("«%(title)s» er laget med %(n)s arenaer. Se over kriteriene og sjekklisten før "
             "du åpner den.", title=cycle.title, n=len(cycle.arenas)), "success")
-    if not current_user.has_role(Role.COUNCIL_OFFICE):
-        return redirect(url_for(".new"))
     return redirect(url_for(".dashboard", year=cycle.year))

@@ -113,4 +113,4 @@ class CycleCreateForm(FlaskForm):
 
     def values(self) -> dict:
         """The operation's keyword arguments (after validation)."""
-        return {name: self[name].data for name in ("title", *BASIC_FIELDS[1:])}
+        return {name: self[name].data for name in BASIC_FIELDS}

@@ -202,3 +202,13 @@ def test_the_command_refuses_bad_input(runner, args, message):
     result = runner.invoke(args=["cycles", "create", *args])
     assert result.exit_code != 0 and message in result.output
     assert fingerprint() == before
+
+
+def test_a_date_the_page_cannot_read_is_refused_in_norwegian(client):
+    login(client, OFFICE)
+    before = fingerprint()
+    response = post(client, "/cycles/new", form(submission_deadline="20. mars"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="submission_deadline-error"' in html and "Not a valid" not in html
+    assert fingerprint() == before
