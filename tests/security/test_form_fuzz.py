@@ -243,6 +243,7 @@ TARGETS = {
     "cycles.handover": Target(OFFICE, "/cycles/handover", fill=(
         ("portfolio", "{portfolio_id}"), ("old_user", "{user_id}"))),
     "cycles.lifecycle_step": Target(OFFICE, OPEN_CYCLE),
+    "cycles.new": Target(OFFICE, "/cycles/new", fill=(("year", "2031"),)),
     "cycles.settings": Target(OFFICE, OPEN_CYCLE + "/settings"),
     "documents.assemble": Target(OFFICE, "/documents/{open_year}"),
     "documents.publish": Target(OFFICE, "/documents/2021", document_version),
