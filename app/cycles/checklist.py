@@ -16,6 +16,7 @@ from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from app.cycles.operations import register_arenas
 from app.extensions import db
 from app.models import Cycle, Portfolio, User, UserRole
 from app.models.council import CouncilTerm
@@ -58,17 +59,28 @@ def _anyone_with(role: Role) -> bool:
 
 
 def _arena_checks(cycle: Cycle) -> list[Check]:
+    choose = url_for("cycles.arenas", year=cycle.year)
+    active = register_arenas()
     if not cycle.arenas:
+        if not active:
+            return [Check("arenas", False, _("Gjennomgangen har ingen arenaer."),
+                          _("Registrer arenaene i arenaregisteret, og velg dem så for "
+                            "gjennomgangen."), url_for("arenas.new"), blocking=True)]
         return [Check("arenas", False, _("Gjennomgangen har ingen arenaer."),
-                      _("Registrer arenaene i arenaregisteret og velg dem for gjennomgangen."),
-                      url_for("cycles.arenas", year=cycle.year), blocking=True)]
-    orphans = [a for a in cycle.arenas if not a.portfolios]
+                      _("Velg arenaene gjennomgangen skal vurdere."), choose, blocking=True)]
     checks = [Check("arenas", True, _("Gjennomgangen har %(n)s arenaer.", n=len(cycle.arenas)))]
+    included = {a.id for a in cycle.arenas}
+    if left_out := [a for a in active if a.id not in included]:
+        checks.append(Check("arenas_left_out", False, _(
+            "%(n)s aktive arenaer i registeret er ikke med: %(names)s.", n=len(left_out),
+            names=", ".join(a.name for a in left_out)),
+            _("Velg dem for gjennomgangen hvis de skal vurderes i år."), choose))
     checks += [Check("arena_portfolio", False,
                      _("Arenaen «%(name)s» har ingen ansvarlig %(portfolio)s.", name=a.name,
                        portfolio=_lower("portfolio_label")),
                      _("Velg hvem som har ansvaret, på arenaens side i registeret."),
-                     url_for("arenas.edit", arena_id=a.id), blocking=True) for a in orphans]
+                     url_for("arenas.edit", arena_id=a.id), blocking=True)
+               for a in cycle.arenas if not a.portfolios]
     return checks
 
 

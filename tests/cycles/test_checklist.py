@@ -148,3 +148,27 @@ def test_the_demo_office_sees_the_checklist_only_on_a_planned_cycle(client):
     db.session.commit()
     html = client.get("/cycles/2031").get_data(as_text=True)
     assert 'id="checklist"' in html and 'data-check="deadlines" data-passed="false"' in html
+
+
+def test_an_arena_registered_after_the_cycle_was_made_is_pointed_out(fjordvik):
+    db.session.add(Arena(key="ny-arena", name="Den nye arenaen", kind=ArenaKind.NETWORK,
+                         portfolios=[portfolio("HO")]))
+    db.session.commit()
+    html = page(fjordvik)
+    assert item(html, "arenas_left_out") == [
+        "false: 1 aktive arenaer i registeret er ikke med: Den nye arenaen. "
+        "Velg dem for gjennomgangen hvis de skal vurderes i år."]
+    assert 'href="/cycles/2027/arenas"' in html.split('data-check="arenas_left_out"')[1]
+
+
+def test_with_an_empty_register_the_fix_is_to_register_arenas(fjordvik):
+    for arena in db.session.scalars(sa.select(Arena)):
+        arena.is_archived = True
+    cycle = db.session.scalar(sa.select(Cycle).where(Cycle.year == 2027))
+    cycle.arenas = []
+    db.session.commit()
+    html = page(fjordvik)
+    assert item(html, "arenas") == [
+        "false: Gjennomgangen har ingen arenaer. Registrer arenaene i arenaregisteret, og velg "
+        "dem så for gjennomgangen."]
+    assert 'href="/arenas/new"' in html.split('data-check="arenas"')[1]
