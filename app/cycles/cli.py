@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
@@ -24,13 +26,40 @@ def _cycle(year: int) -> Cycle:
     return cycle
 
 
+class IsoDate(click.ParamType):
+    """A date written YYYY-MM-DD, refused in Norwegian otherwise."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"«{value}» er ikke en dato skrevet ÅÅÅÅ-MM-DD.", param, ctx)
+
+
+class Year(click.ParamType):
+    """A year as a whole number, refused in Norwegian otherwise."""
+
+    name = "YEAR"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        if not str(value).isdigit():
+            self.fail(f"«{value}» er ikke et årstall.", param, ctx)
+        return int(value)
+
+
 def _date_option(name: str, what: str):
-    return click.option(f"--{name}", name.replace("-", "_"), type=click.DateTime(["%Y-%m-%d"]),
-                        default=None, help=f"{what} (YYYY-MM-DD).")
+    return click.option(f"--{name}", name.replace("-", "_"), type=IsoDate(), default=None,
+                        help=f"{what} (YYYY-MM-DD).")
 
 
 @cycles_cli.command("create")
-@click.argument("year", type=int)
+@click.argument("year", type=Year())
 @click.option("--title", default="", help='Default: "Gjennomgang YEAR".')
 @_date_option("submission-deadline", "The contacts' deadline")
 @_date_option("review-deadline", "The council office's review deadline")
@@ -40,8 +69,7 @@ def _date_option(name: str, what: str):
 def create_command(year: int, title: str, sign_off: bool, **dates) -> None:
     """Create a planned cycle without an earlier one: default criteria, every active arena."""
     try:
-        cycle = create_cycle(None, year, title, requires_sign_off=sign_off,
-                             **{k: v.date() if v else None for k, v in dates.items()})
+        cycle = create_cycle(None, year, title, requires_sign_off=sign_off, **dates)
     except ValidationFailed as failed:
         db.session.rollback()
         raise click.ClickException(" ".join(failed.errors.values())) from None

@@ -196,6 +196,9 @@ def test_the_command_creates_a_cycle(runner):
     (["2021"], "Det finnes allerede en gjennomgang for 2021."),
     ([str(YEAR), "--submission-deadline", f"{YEAR}-03-20", "--review-deadline", f"{YEAR}-03-01"],
      "Fristen for behandling kan ikke være før innsendingsfristen."),
+    ([str(YEAR), "--submission-deadline", "20. mars"], "er ikke en dato skrevet ÅÅÅÅ-MM-DD"),
+    (["tjuetrettien"], "«tjuetrettien» er ikke et årstall."),
+    (["1800"], "Skriv et årstall fra 1900 til 2200."),
 ])
 def test_the_command_refuses_bad_input(runner, args, message):
     before = fingerprint()
