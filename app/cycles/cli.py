@@ -55,7 +55,7 @@ class Year(click.ParamType):
 
 def _date_option(name: str, what: str):
     return click.option(f"--{name}", name.replace("-", "_"), type=IsoDate(), default=None,
-                        help=f"{what} (YYYY-MM-DD).")
+                        help=f"{what}.")
 
 
 @cycles_cli.command("create")
