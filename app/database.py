@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -27,6 +29,28 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def create_private_file(path: Path) -> None:
+    """Create `path` as an empty file readable and writable by its owner only, unless it exists.
+
+    SQLite opens an empty file as an empty database and gives its -wal and -shm files the
+    database file's permissions, so the whole database stays private (it holds password
+    hashes and unpublished assessments) whatever the process's umask.
+    """
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file behind a SQLite engine; None for an in-memory database."""
+    name = engine.url.database or ""
+    if name in ("", ":memory:") or name.startswith("file::memory:") or \
+            engine.url.query.get("mode") == "memory":
+        return None
+    return Path(name)
+
+
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE for every transaction.
 
@@ -34,6 +58,9 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     that later writes then fails at once with "database is locked". Taking the write lock at
     BEGIN makes concurrent writers wait for the busy timeout instead.
     """
+    path = sqlite_file(engine)
+    if path is not None and path.parent.is_dir():
+        create_private_file(path)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test

@@ -145,6 +145,13 @@ def _scheduler_report() -> dict[str, Any]:
     }
 
 
+def _document_report() -> dict[str, Any]:
+    """How many recorded document versions have no file (a restore without the documents)."""
+    from app.backup.checks import missing_documents  # the documents package imports this one
+
+    return {"documents": {"missing": len(missing_documents())}}
+
+
 def health_report() -> tuple[dict[str, Any], int]:
     """The database's answer to a trivial query and the scheduler's last tick, with the HTTP
     status: 200 when the database answers, 503 when not."""
@@ -154,5 +161,8 @@ def health_report() -> tuple[dict[str, Any], int]:
         db.session.rollback()
         return {"status": "unavailable", "database": "unavailable", "scheduler": None}, 503
     report = {"status": "ok", "database": "ok", "scheduler": _scheduler_report()}
+    report.update(_document_report())
+    if report["documents"]["missing"]:
+        report["status"] = "degraded"
     db.session.rollback()
     return report, 200

@@ -1,4 +1,4 @@
-"""`flask backup create FILE` and `flask backup restore FILE [--force]`."""
+"""`flask backup create FILE`, `flask backup restore FILE [--force]` and `flask backup check`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from app.backup.backups import BackupError, create_backup, restore_backup
+from app.backup.checks import missing_documents
 
 backup_cli = AppGroup("backup", help="Back up and restore the database.")
 
@@ -34,3 +35,24 @@ def restore_command(file: Path, force: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {file}: {len(counts)} tables, {sum(counts.values())} rows.")
+    missing = missing_documents()
+    if missing:
+        for doc in missing:
+            click.echo(f"  missing: version {doc.version_id} ({doc.year}, no. {doc.number}, "
+                       f"{doc.format.upper()}): {doc.path}", err=True)
+        raise click.ClickException(
+            f"the database is restored, but {len(missing)} document file(s) it records are not "
+            "in the storage folder (DOCUMENT_STORAGE): restore that folder from the same "
+            "backup time, then run `flask backup check`")
+
+
+@backup_cli.command("check")
+def check_command() -> None:
+    """Check that every assembled document the database records has its file."""
+    missing = missing_documents()
+    for doc in missing:
+        click.echo(f"missing: version {doc.version_id} ({doc.year}, no. {doc.number}, "
+                   f"{doc.format.upper()}): {doc.path}", err=True)
+    if missing:
+        raise click.ClickException(f"{len(missing)} document file(s) are missing")
+    click.echo("Every document file the database records is there.")

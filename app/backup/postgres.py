@@ -61,10 +61,14 @@ def libpq_target(url: sa.URL) -> tuple[str, dict[str, str]]:
     return uri, env
 
 
-def _run(command: list[str], env: dict[str, str], what: str) -> None:
+def _run(command: list[str], env: dict[str, str], what: str) -> str:
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{what} failed (exit {result.returncode}): {result.stderr.strip()}")
+    return result.stdout
+
+
+TABLE_ENTRY_RE = re.compile(r"^\d+; \d+ \d+ TABLE \S+ (\S+)", re.M)
 
 
 def create(engine: sa.Engine, target: Path) -> None:
@@ -80,5 +84,17 @@ def restore(engine: sa.Engine, source: Path) -> None:
     """pg_restore `source` into the database: drops what the backup holds first, all or nothing."""
     pg_restore = find_tool("pg_restore", server_major(engine))
     uri, env = libpq_target(engine.url)
-    _run([pg_restore, "--no-owner", "--clean", "--if-exists", "--single-transaction",
-          "--exit-on-error", "--dbname", uri, str(source)], env, "pg_restore")
+    try:
+        listing = _run([pg_restore, "--list", str(source)], env, "reading the backup")
+    except BackupError as error:
+        raise BackupError(f"{source} cannot be read as a backup ({error}); "
+                          "nothing was restored") from None
+    if "alembic_version" not in TABLE_ENTRY_RE.findall(listing):
+        raise BackupError(f"{source} is not a backup of this application's database; "
+                          "nothing was restored")
+    try:
+        _run([pg_restore, "--no-owner", "--clean", "--if-exists", "--single-transaction",
+              "--exit-on-error", "--dbname", uri, str(source)], env, "pg_restore")
+    except BackupError as error:
+        raise BackupError(f"{error}; the restore ran as one transaction, so the database "
+                          "is as it was before") from None

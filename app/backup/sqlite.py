@@ -11,6 +11,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 
 from app.backup.files import BackupError, private_partial
+from app.database import create_private_file
 
 
 def database_file(url: sa.URL) -> Path:
@@ -45,12 +46,39 @@ def create(source: Path, target: Path, *, timeout: float) -> None:
             _check_integrity(dst, "the new backup")
 
 
+def check_complete(backup: Path) -> None:
+    """Refuse a file shorter than the page count its own header records (a torn copy).
+
+    SQLite would open such a file and fail only on the pages that are missing, possibly
+    after part of it was copied; the header (bytes 16-17: page size, 28-31: page count) says
+    how long a whole file is.
+    """
+    with open(backup, "rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100:
+        raise BackupError(f"{backup} is truncated: it ends inside the SQLite header")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    expected, actual = page_size * pages, backup.stat().st_size
+    if pages and actual < expected:
+        raise BackupError(f"{backup} is truncated: {actual} of the {expected} bytes its header "
+                          "records are there; nothing was restored")
+
+
 def restore(backup: Path, target: Path, *, timeout: float) -> None:
     """Replace the whole database `target` (created when missing) with the backup's pages."""
-    with closing(_connect_existing(backup, timeout, mode="ro")) as src:
-        _check_integrity(src, f"backup {backup}")
-        if not src.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone():
-            raise BackupError(f"{backup} is not a backup of this application's database")
-        with closing(sqlite3.connect(target, timeout=timeout)) as dst:
-            src.backup(dst)
-            _check_integrity(dst, "the restored database")
+    check_complete(backup)
+    try:
+        with closing(_connect_existing(backup, timeout, mode="ro")) as src:
+            _check_integrity(src, f"backup {backup}")
+            if not src.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone():
+                raise BackupError(f"{backup} is not a backup of this application's database")
+            create_private_file(target)
+            with closing(sqlite3.connect(target, timeout=timeout)) as dst:
+                src.backup(dst)
+                _check_integrity(dst, "the restored database")
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{backup} cannot be read as a SQLite backup ({error}); "
+                          "nothing was restored") from None
