@@ -57,6 +57,9 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@kommune.example")
+    # A mail the relay keeps refusing for a while is given up (marked failed) this long after
+    # it was queued: long enough for a relay down over a long weekend.
+    MAIL_GIVE_UP_AFTER_HOURS = int(os.environ.get("MAIL_GIVE_UP_AFTER_HOURS", str(7 * 24)))
     ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "postmottak@kommune.example")
 
     DEMO_DATA = BASE_DIR / "app" / "demo" / "data" / "bergen_2021.yaml"

@@ -152,6 +152,18 @@ def _document_report() -> dict[str, Any]:
     return {"documents": {"missing": len(missing_documents())}}
 
 
+def _mail_report() -> dict[str, Any]:
+    """What waits in the outbox: a relay that is down shows as a growing count and age."""
+    from app.notifications.delivery import backlog
+
+    waiting = backlog()
+    oldest = waiting.oldest_queued_at
+    return {"mail": {"queued": waiting.queued,
+                     "oldest_queued_at": oldest.isoformat() if oldest else None,
+                     "oldest_queued_seconds": waiting.age_seconds(),
+                     "piling_up": waiting.piling_up()}}
+
+
 def health_report() -> tuple[dict[str, Any], int]:
     """The database's answer to a trivial query and the scheduler's last tick, with the HTTP
     status: 200 when the database answers, 503 when not."""
@@ -162,7 +174,8 @@ def health_report() -> tuple[dict[str, Any], int]:
         return {"status": "unavailable", "database": "unavailable", "scheduler": None}, 503
     report = {"status": "ok", "database": "ok", "scheduler": _scheduler_report()}
     report.update(_document_report())
-    if report["documents"]["missing"]:
+    report.update(_mail_report())
+    if report["documents"]["missing"] or report["mail"]["piling_up"]:
         report["status"] = "degraded"
     db.session.rollback()
     return report, 200

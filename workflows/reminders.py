@@ -8,6 +8,7 @@ the deadline and to the next one after it. Everything is sent at 08:00 Europe/Os
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
@@ -15,6 +16,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+
+from workflows.assessment import EDITABLE_STATES
 
 OSLO = ZoneInfo("Europe/Oslo")
 SEND_AT = time(8, 0)  # reminders for a date go out from 08:00 Oslo time that day
@@ -174,3 +177,23 @@ def send_day(moment: datetime) -> date:
 def days_left(deadline: date, day: date) -> int:
     """Calendar days from `day` to the deadline; negative when it has passed."""
     return (deadline - day).days
+
+
+# --- mail whose reason went away ----------------------------------------------------------
+# Every scheduled mail is about assessments the contact has still to send in: the invitation,
+# the reminders, both escalations and the weekly digest. Queued, it can wait (a relay down over
+# a weekend); once none of its assessments is still with the contact, sending it would be wrong.
+EDITABLE_STATE_VALUES = frozenset(state.value for state in EDITABLE_STATES)
+SCHEDULED_MAIL_KINDS = frozenset({kind.value for kind in ReminderKind} | {"weekly_digest"})
+
+
+def reason_still_holds(kind: str, states: Iterable[str]) -> bool:
+    """Whether a queued mail of `kind` about assessments in `states` should still go out.
+
+    Mail that is not scheduled (or is about no assessment) always goes; scheduled mail goes
+    while at least one of its assessments is still being written (draft or returned).
+    """
+    states = [str(getattr(state, "value", state)) for state in states]
+    if kind not in SCHEDULED_MAIL_KINDS or not states:
+        return True
+    return any(state in EDITABLE_STATE_VALUES for state in states)

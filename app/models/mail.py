@@ -19,8 +19,9 @@ class MessageStatus(str, Enum):
     QUEUED = "queued"  # waiting for the deliverer (first try or a retry)
     SENDING = "sending"  # claimed by one deliverer
     SENT = "sent"  # accepted by the SMTP server
-    FAILED = "failed"  # refused for good (5xx, or too many tries)
+    FAILED = "failed"  # refused for good (5xx), or given up after MAIL_GIVE_UP_AFTER_HOURS
     CONSOLE = "console"  # no mail server configured: written to the log instead
+    DROPPED = "dropped"  # not sent: what it was about was done before it could go out
 
 
 class OutboxMessage(db.Model):

@@ -27,7 +27,8 @@ from flask import current_app
 from app import clock
 from app.database import read_only_transactions
 from app.extensions import db
-from app.models import MessageStatus, OutboxMessage
+from app.models import Assessment, MessageStatus, OutboxMessage
+from workflows.reminders import reason_still_holds
 
 log = logging.getLogger("app.mail")
 
@@ -36,7 +37,6 @@ log = logging.getLogger("app.mail")
 # accepted the message but before it was marked sent, the message goes out a second time.
 STALE_CLAIM = timedelta(minutes=10)
 MAX_BACKOFF_MINUTES = 60
-MAX_ATTEMPTS = 50  # with the one-hour cap, about two days of retrying
 QUEUED, SENDING = MessageStatus.QUEUED, MessageStatus.SENDING
 
 
@@ -56,10 +56,11 @@ class DeliveryResult:
     console: int = 0
     retried: int = 0
     failed: int = 0
+    dropped: int = 0
 
     def __str__(self) -> str:
         return (f"sent={self.sent} console={self.console} retried={self.retried} "
-                f"failed={self.failed}")
+                f"failed={self.failed} dropped={self.dropped}")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -235,38 +236,76 @@ def _claim(message_id: int, worker: str, moment: datetime) -> bool:
     return result.rowcount == 1
 
 
-def _finish(message_id: int, worker: str, **values) -> None:
+def _finish(message_id: int, worker: str, *, tried: bool = True, **values) -> None:
+    if tried:
+        values["attempts"] = OutboxMessage.attempts + 1
     db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == SENDING,
                OutboxMessage.claimed_by == worker)
-        .values(attempts=OutboxMessage.attempts + 1, **values)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
 
 
-def _failure(error: Exception, attempts: int, moment: datetime) -> tuple[dict, str]:
-    """The column values after a failed try, and which count it goes into."""
+def give_up_after() -> timedelta:
+    """How long after queuing a mail the relay keeps refusing is given up (a setting)."""
+    return timedelta(hours=current_app.config.get("MAIL_GIVE_UP_AFTER_HOURS", 7 * 24))
+
+
+def _failure(error: Exception, attempts: int, queued_at: datetime,
+             moment: datetime) -> tuple[dict, str]:
+    """The column values after a failed try, and which count it goes into.
+
+    A temporary failure is tried again until the message is `give_up_after()` old. When the
+    relay could not be reached at all, the message is due again at the next pass (which tries
+    one message and stops if the relay is still down), so mail goes out as soon as the relay
+    answers; a refusal of this one message waits 1, 2, 4 ... minutes, at most an hour.
+    Times come from the real clock, never from a later `moment` a pass simulates
+    (`tick --now`), which would push real mail's retries into the future.
+    """
     temporary, text = classify(error)
-    if temporary and attempts + 1 < MAX_ATTEMPTS:
-        retry_at = moment + backoff(attempts + 1)
+    real_now = min(moment, clock.now())
+    if temporary and real_now - queued_at < give_up_after():
+        if isinstance(error, ServerUnreachable):
+            retry_at = real_now
+        else:
+            retry_at = real_now + backoff(attempts + 1)
         return {"status": QUEUED, "next_attempt_at": retry_at, "last_error": text}, "retried"
+    if temporary:
+        hours = int(give_up_after().total_seconds() // 3600)
+        text = f"given up after {hours} hours of retrying; last error: {text}"
     return {"status": MessageStatus.FAILED, "last_error": text}, "failed"
+
+
+def _reason_gone(message: OutboxMessage) -> bool:
+    """True when a scheduled mail's assessments are all past the contact (see workflows)."""
+    if not message.assessment_ids:
+        return False
+    states = db.session.scalars(
+        sa.select(Assessment.state).where(Assessment.id.in_(message.assessment_ids)))
+    return not reason_still_holds(message.kind, list(states))
 
 
 def _deliver_one(mailer, message_id: int, worker: str, moment: datetime,
                  result: DeliveryResult) -> bool:
     """Send one claimed message and record the outcome; False when the server is down."""
     message = db.session.get(OutboxMessage, message_id)
-    attempts = message.attempts
+    if _reason_gone(message):
+        db.session.rollback()
+        log.info("mail #%s dropped: what it was about is done", message_id)
+        _finish(message_id, worker, tried=False, status=MessageStatus.DROPPED, last_error="")
+        result.dropped += 1
+        return True
+    attempts, queued_at = message.attempts, message.queued_at
     try:
         prepared = mailer.prepare(message)
         db.session.rollback()  # hold no transaction (nor SQLite's write lock) while sending
         status = mailer.send(prepared)
     except Exception as error:  # every failure, expected or not, is recorded on the message
         db.session.rollback()
-        values, counter = _failure(error, attempts, moment)
+        values, counter = _failure(error, attempts, queued_at, moment)
         log.warning("mail #%s not sent: %s", message_id, values["last_error"])
         _finish(message_id, worker, **values)
         setattr(result, counter, getattr(result, counter) + 1)
@@ -299,3 +338,42 @@ def deliver_pending(now: datetime | None = None, *, limit: int = 200) -> Deliver
         finally:
             mailer.close()
     return result
+
+
+# --------------------------------------------------------------------------- the backlog
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits in the outbox: how many messages and since when (for the log and /healthz)."""
+
+    queued: int
+    oldest_queued_at: datetime | None
+    last_error: str
+
+    def age_seconds(self, moment: datetime | None = None) -> int | None:
+        """Seconds the oldest waiting message has waited, None when nothing waits."""
+        if self.oldest_queued_at is None:
+            return None
+        return max(int(((moment or clock.now()) - self.oldest_queued_at).total_seconds()), 0)
+
+    def piling_up(self, moment: datetime | None = None) -> bool:
+        """True when mail has waited longer than a few passes would take (the relay is down or
+        refuses): worth telling the council office and monitoring."""
+        age = self.age_seconds(moment)
+        return age is not None and age > PILING_UP_AFTER.total_seconds()
+
+
+# A message normally leaves at the next pass (every minute); waiting this long means trouble.
+PILING_UP_AFTER = timedelta(minutes=15)
+
+
+def backlog() -> Backlog:
+    """The messages still to be delivered (queued or being sent) and the oldest one's age."""
+    waiting = sa.and_(OutboxMessage.status.in_([QUEUED, SENDING]))
+    count, oldest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(OutboxMessage.queued_at)).where(waiting)).one()
+    last_error = db.session.scalar(
+        sa.select(OutboxMessage.last_error).where(waiting, OutboxMessage.last_error != "")
+        .order_by(OutboxMessage.queued_at).limit(1)) or ""
+    return Backlog(queued=count or 0, oldest_queued_at=oldest, last_error=last_error)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -19,6 +20,7 @@ from app.notifications.defaults import (
     PLACEHOLDERS,
     TEMPLATE_TITLES,
 )
+from app.notifications.delivery import backlog
 from app.notifications.forms import MailLogFilterForm, MailTemplateForm
 from app.notifications.operations import resend_message, save_mail_template
 from app.notifications.outbox import template_texts
@@ -33,11 +35,12 @@ STATUS_LABELS = {
     MessageStatus.SENT: _l("Sendt"),
     MessageStatus.FAILED: _l("Feilet"),
     MessageStatus.CONSOLE: _l("Skrevet til loggen"),
+    MessageStatus.DROPPED: _l("Ikke sendt"),
 }
 STATUS_COLOURS = {
     MessageStatus.QUEUED: "info", MessageStatus.SENDING: "info",
     MessageStatus.SENT: "success", MessageStatus.FAILED: "danger",
-    MessageStatus.CONSOLE: "neutral",
+    MessageStatus.CONSOLE: "neutral", MessageStatus.DROPPED: "neutral",
 }
 
 
@@ -66,8 +69,17 @@ def render_log(heading: str, wanted: queries.LogFilter, form=None, status: int =
     return render_template(
         "notifications/log.html", heading=heading, messages=messages, form=form,
         status_labels=STATUS_LABELS, status_colours=STATUS_COLOURS, kind_label=kind_label,
+        backlog=backlog(), give_up_label=give_up_label(),
         prev_url=page_url(messages.prev_num), next_url=page_url(messages.next_num),
     ), status
+
+
+def give_up_label() -> str:
+    """MAIL_GIVE_UP_AFTER_HOURS in words: "7 dager", or hours when it is not whole days."""
+    hours = int(current_app.config.get("MAIL_GIVE_UP_AFTER_HOURS", 7 * 24))
+    if hours % 24 == 0:
+        return ngettext("%(num)s dag", "%(num)s dager", hours // 24)
+    return ngettext("%(num)s time", "%(num)s timer", hours)
 
 
 def filter_form() -> MailLogFilterForm:

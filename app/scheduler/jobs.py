@@ -62,7 +62,7 @@ EXTRA_JOBS.append(apply_effective_status_changes)  # council decisions take effe
 EXTRA_JOBS += [auto_assemble_decided_cycles, run_pending_assembly_jobs]  # review document
 ATTEMPTS = 3  # a job that loses a race on a unique key is run again, and then finds it done
 SUMMARY_KEYS = ("invitations", "reminders", "escalations", "digests",
-                "sent", "console", "retried", "failed")
+                "sent", "console", "retried", "failed", "dropped")
 
 
 def schedule_of(cycle: Cycle) -> ReminderSchedule:
@@ -208,7 +208,7 @@ def deliver_outbox(now: datetime) -> dict[str, int]:
     """Send what the outbox holds that is due (the deliverer commits its own work)."""
     result = deliver_pending(now)
     return {"sent": result.sent, "console": result.console, "retried": result.retried,
-            "failed": result.failed}
+            "failed": result.failed, "dropped": result.dropped}
 
 
 def run_job(job: Job, now: datetime) -> dict[str, int]:

@@ -6,7 +6,6 @@ import logging
 import threading
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -47,30 +46,40 @@ def test_the_received_mail_is_proper_multipart_utf8(app, smtp_server):
     assert '<a href="https://x.example/a">' in html.get_content()
 
 
-@pytest.mark.parametrize("down", ["port closed", "451 4.3.0 try later"])
-def test_temporary_failures_stay_queued_and_go_out_later(app, smtp_server, down):
+def test_a_refused_message_waits_for_its_backoff_and_goes_out_later(app, smtp_server):
     queue_approved(user(CONTACT), 3)
-    port = smtp_server.port
-    if down == "port closed":
-        app.config["MAIL_PORT"] = closed_port()
-    else:
-        smtp_server.reply = down
+    smtp_server.reply = "451 4.3.0 try later"
     result = deliver_pending(T0)
     assert result.sent == 0 and result.failed == 0 and result.retried >= 1
     assert statuses() == [Q, Q, Q]
     tried = [m for m in outbox() if m.attempts]
     assert tried and all(m.next_attempt_at == T0 + timedelta(minutes=1) for m in tried)
-    assert all(m.last_error.startswith(down[:3]) or down == "port closed" and m.last_error
-               for m in tried)
+    assert all(m.last_error.startswith("451") for m in tried)
     attempts = [m.attempts for m in outbox()]
-    deliver_pending(T0 + timedelta(seconds=30))  # still down, and the tried ones must wait
+    deliver_pending(T0 + timedelta(seconds=30))  # still refused, and the tried ones must wait
     assert [m.attempts for m in outbox() if m.id in {t.id for t in tried}] == [1] * len(tried)
     assert statuses() == [Q, Q, Q] and sum(m.attempts for m in outbox()) >= sum(attempts)
-    app.config["MAIL_PORT"], smtp_server.reply = port, None
+    smtp_server.reply = None
     later = deliver_pending(T0 + timedelta(minutes=2))
     assert later.sent == 3 and statuses() == [SENT, SENT, SENT]
     assert [r for r, _m in smtp_server.messages] == [[CONTACT]] * 3  # none lost, none doubled
     assert deliver_pending(T0 + timedelta(hours=1)).sent == 0
+
+
+def test_mail_goes_out_at_the_first_pass_after_the_relay_is_back(app, smtp_server):
+    queue_approved(user(CONTACT), 3)
+    port = smtp_server.port
+    app.config["MAIL_PORT"] = closed_port()
+    for minutes in range(0, 90, 5):  # an hour and a half down: one try per pass, no backoff
+        result = deliver_pending(T0 + timedelta(minutes=minutes))
+        assert (result.sent, result.retried, result.failed) == (0, 1, 0)
+    first = outbox()[0]
+    assert first.attempts == 18 and first.next_attempt_at <= T0 + timedelta(minutes=85)
+    assert [m.attempts for m in outbox()[1:]] == [0, 0]  # the others were never tried
+    app.config["MAIL_PORT"] = port
+    back = deliver_pending(T0 + timedelta(minutes=90))  # the very next pass, not an hour later
+    assert back.sent == 3 and statuses() == [SENT, SENT, SENT]
+    assert [r for r, _m in smtp_server.messages] == [[CONTACT]] * 3
 
 
 def test_a_server_that_is_down_stops_the_pass(app, smtp_server):

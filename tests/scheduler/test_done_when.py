@@ -38,7 +38,7 @@ def test_demo_2030_then_two_ticks(empty_database_url, smtp_server):
         n = len(expected)
         assert first.strip() == (
             f"scheduler tick 2030-03-01T08:00+01:00: invitations=0 reminders={n} "
-            f"escalations=0 digests=0 sent={n} console=0 retried=0 failed=0")
+            f"escalations=0 digests=0 sent={n} console=0 retried=0 failed=0 dropped=0")
         second = flask("scheduler", "tick", "--now", "2030-03-01T08:00")
         assert "reminders=0" in second and "sent=0" in second
         assert len(smtp_server.messages) == n
