@@ -97,6 +97,7 @@ CYCLE_TRANSITION_LABELS = {
     "await_decision": _l("Send til politisk behandling"),
     "mark_assembled": _l("Marker dokumentet som ferdig"),
     "publish_cycle": _l("Publiser gjennomgangen"),
+    "publish_undecided": _l("Publiser før alt er avgjort"),
     "reopen_cycle": _l("Gjenåpne gjennomgangen"),
 }
 # Audit actions that are not workflow transitions.

@@ -53,10 +53,11 @@ def available_transitions(obj) -> list:
 def cycle_steering(cycle) -> dict:
     """The lifecycle buttons (and, for a planned cycle, what blocks opening) for the office."""
     from app.cycles.lifecycle import subject_for
-    from workflows.cycle import CYCLE_WORKFLOW
+    from workflows.cycle import CYCLE_WORKFLOW, DOCUMENT_STEPS
 
     subject = subject_for(cycle)
-    return {"actions": CYCLE_WORKFLOW.available(subject, current_user),
+    return {"actions": [t for t in CYCLE_WORKFLOW.available(subject, current_user)
+                        if t.name not in DOCUMENT_STEPS],
             "problems": subject.problems}
 
 

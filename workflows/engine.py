@@ -37,6 +37,8 @@ class Transition:
     label: str = ""
     needs_comment: bool = False
     completeness: tuple[Condition, ...] = field(default=())
+    # A step that changes things for many people at once: pages ask before taking it.
+    needs_confirmation: bool = False
 
 
 class Workflow:

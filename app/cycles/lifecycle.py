@@ -15,7 +15,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Arena, Assessment, Cycle, User, UserRole
 from app.models.organisation import user_portfolios
-from workflows.assessment import AssessmentState
+from workflows.assessment import EDITABLE_STATES, AssessmentState
 from workflows.cycle import CYCLE_WORKFLOW, CycleStatus
 from workflows.roles import Role
 from workflows.workdays import previous_working_day, same_day_in_year
@@ -76,6 +76,14 @@ def subject_for(cycle: Cycle) -> CycleSubject:
     )
     return CycleSubject(cycle, cycle_problems(cycle) if cycle.status == CycleStatus.PLANNED
                         else [], undecided, _has_document(cycle))
+
+
+def not_submitted(cycle: Cycle) -> list[Assessment]:
+    """The cycle's assessments still with their contacts (draft or returned)."""
+    return list(db.session.scalars(
+        sa.select(Assessment).where(Assessment.cycle_id == cycle.id,
+                                    Assessment.state.in_(list(EDITABLE_STATES)))
+        .order_by(Assessment.id)))
 
 
 def _has_document(cycle: Cycle) -> bool:

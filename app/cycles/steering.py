@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -18,14 +19,15 @@ from app.cycles.views import bp, load_cycle, require_office
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Portfolio, User, UserRole
-from workflows.cycle import CYCLE_WORKFLOW
+from workflows.cycle import CYCLE_WORKFLOW, DOCUMENT_STEPS
 from workflows.engine import TransitionNotAllowed
 from workflows.roles import Role
 
 
 def lifecycle_actions(cycle) -> list:
     """The lifecycle steps the office may take on `cycle` now (the buttons)."""
-    return CYCLE_WORKFLOW.available(lifecycle.subject_for(cycle), current_user)
+    return [t for t in CYCLE_WORKFLOW.available(lifecycle.subject_for(cycle), current_user)
+            if t.name not in DOCUMENT_STEPS]
 
 
 def active_users(role: Role | None = None) -> list[User]:
@@ -65,6 +67,11 @@ def lifecycle_step(year: int):
     if not form.validate_on_submit() or form.transition.data not in CYCLE_WORKFLOW.transitions:
         abort(400)
     name = form.transition.data
+    if name in DOCUMENT_STEPS:
+        abort(400)  # publishing before all is decided goes with a version, on the document page
+    if (CYCLE_WORKFLOW.get(name).needs_confirmation and request.form.get("confirmed") != "1"
+            and not CYCLE_WORKFLOW.blockers(name, lifecycle.subject_for(cycle), current_user)):
+        return redirect(url_for(".confirm_step", year=year, name=name))
     try:
         if name == "open_cycle":
             lifecycle.open_cycle(current_user, cycle)
@@ -81,8 +88,31 @@ def lifecycle_step(year: int):
         flash(_("Det går ikke nå: %(reasons)s", reasons="; ".join(refused.reasons)), "error")
         return redirect(url_for(".dashboard", year=year))
     db.session.commit()
-    flash(_("Gjennomgangen er oppdatert."), "success")
+    flash(STEP_DONE.get(name, _l("Gjennomgangen er oppdatert.")), "success")
     return redirect(url_for(".dashboard", year=year))
+
+
+STEP_DONE = {
+    "open_cycle": _l("Gjennomgangen er åpnet. Invitasjonene går ut med neste utsending."),
+    "close_submissions": _l("Innsendingen er avsluttet. Gjennomgangen er nå til behandling."),
+    "publish_cycle": _l("Gjennomgangen er publisert og låst."),
+}
+
+
+@bp.get("/<int:year>/lifecycle/<name>")
+@login_required
+def confirm_step(year: int, name: str):
+    """What a lifecycle step changes, and the button that takes it."""
+    require_office()
+    cycle = load_cycle(year)
+    if name not in CYCLE_WORKFLOW.transitions or name in DOCUMENT_STEPS:
+        abort(404)
+    if name not in {t.name for t in lifecycle_actions(cycle)}:
+        flash(_("Det steget kan ikke tas nå."), "error")
+        return redirect(url_for(".dashboard", year=year))
+    return render_template("cycles/confirm_step.html", cycle=cycle, name=name,
+                           form=CycleTransitionForm(transition=name),
+                           waiting=lifecycle.not_submitted(cycle))
 
 
 def _handover_form() -> HandoverForm:

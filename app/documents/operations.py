@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from app import audit
 from app.clock import now
+from app.cycles.lifecycle import subject_for, transition_cycle
 from app.documents.builder import ReviewDocument, build_review
 from app.documents.sentences import DEFAULTS, LOCALES, SENTENCE_KEYS, template_errors
 from app.documents.versions import (
@@ -145,8 +146,18 @@ def _set_cycle_status(cycle: Cycle, actor: Any, status: CycleStatus) -> None:
         cycle.status = status
 
 
-def publish_version(cycle: Cycle, number: int, actor: Any) -> list[DocumentVersion]:
-    """Publish version `number` of the cycle (all its formats); the previous one is withdrawn."""
+class ConfirmationRequired(TransitionNotAllowed):
+    """Publishing would end the year for assessments that are not decided: ask first."""
+
+
+def publish_version(cycle: Cycle, number: int, actor: Any, *,
+                    confirmed: bool = False) -> list[DocumentVersion]:
+    """Publish version `number` of the cycle (all its formats); the previous one is withdrawn.
+
+    The first publication moves the cycle to published through its workflow table: at once
+    when every assessment is decided, else only `confirmed` (the office was shown what is not
+    decided). A cycle already published only changes which version is public.
+    """
     _require_office(actor)
     versions = versions_of(cycle)
     chosen = [v for v in versions if v.number == number]
@@ -154,6 +165,12 @@ def publish_version(cycle: Cycle, number: int, actor: Any) -> list[DocumentVersi
         raise LookupError(f"no version {number} of cycle {cycle.year}")
     if all(v.is_published for v in chosen):
         raise TransitionNotAllowed("publish_version", ["this version is already published"])
+    step = None
+    if cycle.status != CycleStatus.PUBLISHED:
+        undecided = subject_for(cycle).undecided_count
+        step = "publish_undecided" if undecided else "publish_cycle"
+        if undecided and not confirmed:
+            raise ConfirmationRequired(step, [f"{undecided} assessments are not decided"])
     withdrawn = sorted({v.number for v in versions if v.is_published and v.number != number})
     for version in versions:
         version.is_published = version.number == number
@@ -161,7 +178,8 @@ def publish_version(cycle: Cycle, number: int, actor: Any) -> list[DocumentVersi
         version.published_at, version.published_by_id = now(), actor.id
     audit.record(actor, "cycle", cycle.id, "document_published", number=number,
                  withdrawn=withdrawn)
-    _set_cycle_status(cycle, actor, CycleStatus.PUBLISHED)
+    if step is not None:
+        transition_cycle(actor, cycle, step)
     db.session.flush()
     return chosen
 

@@ -104,17 +104,11 @@ def assemble(year: int):
 @bp.post("/documents/<int:year>/versions/<int:number>/publish")
 @login_required
 def publish(year: int, number: int):
-    """Publish one version (all its formats) in the public archive."""
-    cycle = office_cycle(year)
-    if not PublishForm().validate_on_submit():
-        abort(400)
-    try:
-        ops.publish_version(cycle, number, current_user)
-    except LookupError:
-        abort(404)
-    db.session.commit()
-    flash(_("Versjon %(number)s er publisert.", number=number), "success")
-    return redirect(url_for(".cycle_page", year=year))
+    """Publish one version (all its formats) in the public archive; while assessments are
+    not decided, only after the confirmation page (see publish_views.py)."""
+    from app.documents.publish_views import publish_version_step
+
+    return publish_version_step(office_cycle(year), number)
 
 
 def file_response(version: DocumentVersion) -> Response:

@@ -101,6 +101,7 @@ def demo_values(app: Flask, email: str) -> dict[str, list]:
                 "locale": ["nb", "en"],
                 "number": [1], "version_id": [1], "ext": ["pdf"],  # review document versions
                 "term_id": [1], "case_id": [1], "item_id": [3, 5], "proposal_id": [1, 6],  # council
+                "name": ["close_submissions"],  # a lifecycle step's confirmation page
             }
         finally:
             db.session.remove()
@@ -124,6 +125,8 @@ def page_paths(app: Flask, values: dict[str, list]) -> tuple[list[str], list[str
                 paths.append(url_for(rule.endpoint, **dict(zip(names, combo, strict=True))))
             if rule.endpoint in PLANNED_PAGES:
                 paths.append(url_for(rule.endpoint, year=PLANNED_YEAR))
+            if rule.endpoint == "cycles.confirm_step":  # what opening the planned cycle does
+                paths.append(url_for(rule.endpoint, year=PLANNED_YEAR, name="open_cycle"))
             if rule.endpoint == "cycles.dashboard":  # the dashboard filtered by a state
                 paths.append(url_for(rule.endpoint, year=OPEN_YEAR, state="returned"))
     return list(dict.fromkeys(paths)), unresolved

@@ -217,7 +217,8 @@ def test_fjordvik_runs_its_first_year_in_the_browser(page: Page, server, fjordvi
     tour.login(F.OFFICE.email)
     tour.go(f"/cycles/{F.YEAR}")
     assert gaps(page) == [] and "Alt er klart" in page.locator("#checklist").inner_text()
-    tour.click("form:has(input[name=transition][value=open_cycle]) button")
+    tour.click(f"a[href='/cycles/{F.YEAR}/lifecycle/open_cycle']")  # says what opening does
+    tour.submit("form:has(input[name=confirmed])")
     tour.go(f"/cycles/{F.YEAR}")
     assert page.locator("[data-state=draft]").inner_text() == str(len(F.ARENAS))
 
@@ -258,7 +259,8 @@ def test_fjordvik_runs_its_first_year_in_the_browser(page: Page, server, fjordvi
     result = app.test_cli_runner().invoke(args=["review", "run-jobs"])  # the scheduler's job
     assert result.exit_code == 0, result.output
     tour.go(f"/documents/{F.YEAR}")
-    tour.click(f"form[action='/documents/{F.YEAR}/versions/1/publish'] button")
+    tour.click(f"a[href='/documents/{F.YEAR}/versions/1/publish']")  # says what publishing does
+    tour.submit("form:has(input[name=confirmed])")
 
     page.context.clear_cookies()
     tour.go(f"/publications/{F.YEAR}")

@@ -52,7 +52,8 @@ def office_prepares_2022(client) -> None:
         "review_deadline": "2022-04-04", "council_meeting_date": "2022-05-04"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     dropped = adjust_arenas_and_criteria(client)
-    response = post(client, "/cycles/2022/lifecycle", {"transition": "open_cycle"})
+    response = post(client, "/cycles/2022/lifecycle",
+                    {"transition": "open_cycle", "confirmed": "1"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     opened = cycle(2022)
     assert opened.status.value == "open" and not opened.requires_sign_off

@@ -37,6 +37,14 @@ def test_office_clones_and_opens_from_the_dashboard(client):
     page = client.get("/cycles/2027").get_data(as_text=True)
     assert "Åpne gjennomgangen" in page
     response = post(client, "/cycles/2027/lifecycle", {"transition": "open_cycle"})
+    assert response.status_code == 302  # first the page that says what opening does
+    assert response.location.endswith("/cycles/2027/lifecycle/open_cycle")
+    assert cycle(2027).status == CycleStatus.PLANNED
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Det lages 37 vurderinger, én per arena i gjennomgangen." in page
+    assert "får en invitasjon på e-post" in page
+    response = post(client, "/cycles/2027/lifecycle",
+                    {"transition": "open_cycle", "confirmed": "1"})
     assert response.status_code == 302
     assert cycle(2027).status == CycleStatus.OPEN
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Assessment)

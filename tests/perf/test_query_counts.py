@@ -206,7 +206,7 @@ def url_values(calendar: str) -> dict[str, dict[str, list]]:
         "user_id": [user(CONTACT).id], "portfolio_id": [kml.id],
         "template_key": ["invitation", "returned"], "locale": ["nb", "en"],
         "number": [1], "version_id": [db.session.scalar(sa.select(DocumentVersion.id))],
-        "ext": ["html"], "token": [calendar],
+        "ext": ["html"], "token": [calendar], "name": ["close_submissions"],
         "term_id": [cases[0].term_id], "case_id": [c.id for c in cases],
         "item_id": [item.id, items[1][0].id],
         "proposal_id": [item.proposals[0].id, item.proposals[1].id,

@@ -64,7 +64,8 @@ BOOKKEEPING = {"api_tokens"}  # when a token was last used (kept to 5 minutes), 
 OPEN_YEAR, OLD_YEAR = 2026, 2021
 # Rows whose arguments differ from the defaults of `demo_ids` (the 2021 review's versions).
 OLD_YEAR_ENDPOINTS = {"documents.version_view", "documents.version_file", "documents.publish",
-                      "documents.publication", "documents.publication_file"}
+                      "documents.confirm_publish", "documents.publication",
+                      "documents.publication_file"}
 
 
 def read_matrix() -> tuple[dict[str, dict[str, str]], dict[str, dict]]:
@@ -289,7 +290,8 @@ def demo_ids() -> dict[str, object]:
         "term_id": first(CouncilTerm),
         "message_id": first(OutboxMessage, OutboxMessage.to_email == CONTACT),
         "template_key": "returned", "locale": "nb", "ext": "docx", "number": 1,
-        "documents.publish:number": 2,
+        "documents.publish:number": 2, "documents.confirm_publish:number": 2,
+        "name": "close_submissions",  # the open cycle's next lifecycle step
         **{f"{endpoint}:year": OLD_YEAR for endpoint in OLD_YEAR_ENDPOINTS},
     }
 

@@ -174,8 +174,8 @@ def item_ready_for_decision() -> dict:
 def document_version() -> dict:
     """An assembled (HTML only: quick) but unpublished version of the 2021 review."""
     cycle = db.session.scalar(sa.select(Cycle).where(Cycle.year == 2021))
-    assemble_document(cycle, user(OFFICE), formats=[DocumentFormat.HTML])
-    return {}
+    versions = assemble_document(cycle, user(OFFICE), formats=[DocumentFormat.HTML])
+    return {"version_number": versions[0].number}
 
 
 # --------------------------------------------------------------------------- the forms
@@ -242,11 +242,12 @@ TARGETS = {
     "cycles.criteria": Target(OFFICE, "/cycles/{planned_year}/criteria", planned_cycle),
     "cycles.handover": Target(OFFICE, "/cycles/handover", fill=(
         ("portfolio", "{portfolio_id}"), ("old_user", "{user_id}"))),
-    "cycles.lifecycle_step": Target(OFFICE, OPEN_CYCLE),
+    "cycles.lifecycle_step": Target(OFFICE, OPEN_CYCLE + "/lifecycle/close_submissions"),
     "cycles.new": Target(OFFICE, "/cycles/new", fill=(("year", "2031"),)),
     "cycles.settings": Target(OFFICE, OPEN_CYCLE + "/settings"),
     "documents.assemble": Target(OFFICE, "/documents/{open_year}"),
-    "documents.publish": Target(OFFICE, "/documents/2021", document_version),
+    "documents.publish": Target(OFFICE, "/documents/2021/versions/{version_number}/publish",
+                                document_version),
     "documents.sentences": Target(OFFICE, "/documents/{open_year}/sentences"),
     "documents.settings": Target(OFFICE, "/documents/{open_year}/settings"),
     "main.set_language": Target(COMMISSIONER, "/assessments/{submitted_id}"),
