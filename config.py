@@ -94,8 +94,9 @@ class ProductionConfig(Config):
     def check(settings: dict) -> None:
         """Refuse to start in debug mode, or with the default or a short secret key."""
         key = settings.get("SECRET_KEY") or ""
-        if settings.get("DEBUG"):
-            raise RuntimeError("DEBUG must be off in production")
+        # `flask --debug ...` and FLASK_DEBUG=1 switch debug on only after create_app() returns
+        if settings.get("DEBUG") or _bool("FLASK_DEBUG"):
+            raise RuntimeError("DEBUG must be off in production (unset FLASK_DEBUG)")
         if key == DEFAULT_SECRET or len(key) < MIN_SECRET_LENGTH:
             raise RuntimeError(
                 f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
