@@ -13,12 +13,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.api.operations import revoke_all_api_tokens
 from app.auth.forms import LoginForm
 from app.auth.operations import authenticate, end_sessions
+from app.auth.sessions import register_session_rules, start_session
 from app.extensions import db, limiter
 from app.main import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+register_session_rules(bp)
 
 
 def _login_limit() -> str:
@@ -41,6 +44,7 @@ def login():
             db.session.commit()
             session.clear()  # a fresh session on login (no fixation)
             login_user(user)
+            start_session()
             return redirect(safe_next(form.next.data, url_for("main.index")))
     status = 200 if request.method == "GET" or form.errors == {} else 400
     return render_template("auth/login.html", form=form), status
@@ -51,8 +55,12 @@ def login():
 def logout():
     """End the session (and the user's other sessions, so a copied cookie dies too)."""
     end_sessions(current_user)
+    revoked = (revoke_all_api_tokens(current_user, current_user)
+               if request.form.get("revoke_api_tokens") == "y" else 0)
     db.session.commit()
     logout_user()
     session.clear()
     flash(_("Du er logget ut."), "success")
+    if revoked:
+        flash(_("API-nøklene dine er trukket tilbake."), "success")
     return redirect(url_for("auth.login"))
