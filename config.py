@@ -49,7 +49,11 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
+    # Password attempts per client address, counted in the database (shared by all workers)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Wrong passwords in a row before an account's password sign-in is held, and for how long
+    ACCOUNT_LOCK_FAILURES = int(os.environ.get("ACCOUNT_LOCK_FAILURES", "10"))
+    ACCOUNT_LOCK_MINUTES = int(os.environ.get("ACCOUNT_LOCK_MINUTES", "15"))
     # Reverse proxies in front whose X-Forwarded-For/-Proto to believe (0: none, direct)
     FORWARDED_PROXIES = int(os.environ.get("FORWARDED_PROXIES", "0"))
 

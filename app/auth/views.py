@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -10,36 +9,49 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.api.operations import revoke_all_api_tokens
+from app.auth import throttle
 from app.auth.forms import LoginForm
-from app.auth.operations import authenticate, end_sessions
+from app.auth.operations import end_sessions, refuse_address, sign_in
 from app.auth.sessions import register_session_rules, start_session
-from app.extensions import db, limiter
+from app.errorpages import render_error
+from app.extensions import db
 from app.main import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 register_session_rules(bp)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _held_message(until) -> str:
+    return _("Kontoen har hatt for mange feil passord på rad. Innlogging med passord er "
+             "holdt tilbake til kl. %(time)s. Eieren av kontoen har fått en e-post om dette.",
+             time=format_time(until, "short"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
     """Show the login form; on POST check the password and start a session."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
+    address = request.remote_addr or "unknown"
+    if request.method == "POST":
+        allowed = throttle.address_allowed(address)
+        if not allowed:
+            refuse_address(address)
+        db.session.commit()  # the address counter (and audit row), seen by every worker
+        if not allowed:
+            return render_error(429)
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user, held = sign_in(form.email.data, form.password.data, address)
         if user is None:
-            db.session.commit()  # keeps the audit row of the failed attempt
-            form.password.errors.append(_("Feil e-post eller passord."))
+            db.session.commit()  # keeps the counters and the audit row of the failed attempt
+            form.password.errors.append(_held_message(held) if held
+                                        else _("Feil e-post eller passord."))
         else:
             db.session.commit()
             session.clear()  # a fresh session on login (no fixation)
