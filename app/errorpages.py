@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from app.database import read_only_transactions
 from app.errors import ConflictError, NotPermitted
 from app.extensions import db
 from app.storage_faults import DISK_FULL, storage_fault, submitted_texts
@@ -57,13 +58,14 @@ def not_saved_reason(kind: str) -> str:
 def render_not_saved(kind: str):
     """503: the change was not saved, why, and what the user typed."""
     db.session.rollback()
-    reason = not_saved_reason(kind)
-    if request.path.startswith("/api/"):
-        from app.api.problems import http_problem
+    with read_only_transactions():  # the answer only reads: on SQLite, take no write lock
+        reason = not_saved_reason(kind)
+        if request.path.startswith("/api/"):
+            from app.api.problems import http_problem
 
-        return http_problem(503, reason)
-    page = render_template("errors/not_saved.html", reason=reason,
-                           texts=submitted_texts(request.form))
+            return http_problem(503, reason)
+        page = render_template("errors/not_saved.html", reason=reason,
+                               texts=submitted_texts(request.form))
     return page, 503, {"Retry-After": "300"}
 
 

@@ -21,6 +21,7 @@ from app.auth.forms import LoginForm
 from app.auth.operations import end_sessions, find_user, refuse_address, sign_in
 from app.auth.passwords import verify_password
 from app.auth.sessions import register_session_rules, start_session
+from app.database import read_only_transactions
 from app.errorpages import render_error
 from app.extensions import db
 from app.main import safe_next
@@ -89,9 +90,14 @@ def login():
         except DBAPIError as error:
             if not storage_fault(error):
                 raise
-            answer = _sign_in_without_writes(form)
+            with read_only_transactions():  # SQLite: no write lock for what is left to do
+                return _sign_in_without_writes(form) or _login_page(form)
         if answer is not None:
             return answer
+    return _login_page(form)
+
+
+def _login_page(form: LoginForm):
     status = 200 if request.method == "GET" or form.errors == {} else 400
     return render_template("auth/login.html", form=form), status
 
