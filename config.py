@@ -43,10 +43,17 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # A signed-in session ends after this long without a request, and this long after sign-in
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
+    # Password attempts per client address, counted in the database (shared by all workers)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Wrong passwords in a row before an account's password sign-in is held, and for how long
+    ACCOUNT_LOCK_FAILURES = int(os.environ.get("ACCOUNT_LOCK_FAILURES", "10"))
+    ACCOUNT_LOCK_MINUTES = int(os.environ.get("ACCOUNT_LOCK_MINUTES", "15"))
     # Reverse proxies in front whose X-Forwarded-For/-Proto to believe (0: none, direct)
     FORWARDED_PROXIES = int(os.environ.get("FORWARDED_PROXIES", "0"))
 
@@ -97,8 +104,9 @@ class ProductionConfig(Config):
     def check(settings: dict) -> None:
         """Refuse to start in debug mode, or with the default or a short secret key."""
         key = settings.get("SECRET_KEY") or ""
-        if settings.get("DEBUG"):
-            raise RuntimeError("DEBUG must be off in production")
+        # `flask --debug ...` and FLASK_DEBUG=1 switch debug on only after create_app() returns
+        if settings.get("DEBUG") or _bool("FLASK_DEBUG"):
+            raise RuntimeError("DEBUG must be off in production (unset FLASK_DEBUG)")
         if key == DEFAULT_SECRET or len(key) < MIN_SECRET_LENGTH:
             raise RuntimeError(
                 f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "

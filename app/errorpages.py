@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from app.database import read_only_transactions
 from app.errors import ConflictError, NotPermitted
 from app.extensions import db
+from app.storage_faults import DISK_FULL, storage_fault, submitted_texts
 from workflows.engine import TransitionNotAllowed
 
 MESSAGES = {
@@ -45,7 +48,34 @@ def render_error(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 
+def not_saved_reason(kind: str) -> str:
+    """Why nothing could be saved, in plain words."""
+    if kind == DISK_FULL:
+        return _("Lagringsplassen til tjenesten er full, så databasen kan ikke ta imot noe nytt.")
+    return _("Databasen til tjenesten kan bare leses akkurat nå, så ingen endringer kan lagres.")
+
+
+def render_not_saved(kind: str):
+    """503: the change was not saved, why, and what the user typed."""
+    db.session.rollback()
+    with read_only_transactions():  # the answer only reads: on SQLite, take no write lock
+        reason = not_saved_reason(kind)
+        if request.path.startswith("/api/"):
+            from app.api.problems import http_problem
+
+            return http_problem(503, reason)
+        page = render_template("errors/not_saved.html", reason=reason,
+                               texts=submitted_texts(request.form))
+    return page, 503, {"Retry-After": "300"}
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        kind = storage_fault(error)
+        app.logger.exception("database error (%s)", kind or "unexpected", exc_info=error)
+        return render_not_saved(kind) if kind else render_error(500)
+
     @app.errorhandler(TransitionNotAllowed)
     def transition_not_allowed(error: TransitionNotAllowed):
         return render_error(403 if error.forbidden else 409)

@@ -30,3 +30,18 @@ def register_input_guard(app: Flask) -> None:
             return render_error(400, _("Skjemaet inneholder et tegn som ikke er tillatt (NUL). "
                                        "Fjern det og prøv igjen."))
         return None
+
+
+LINE_BREAKS = ("\r", "\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def single_line(_form, field) -> None:
+    """WTForms validator: a one-line field (a name, a title) refuses line breaks.
+
+    A text input can not hold one, but a hand-made request can, and the name then breaks the
+    lines of exports, e-mail subjects and document headings.
+    """
+    from wtforms.validators import ValidationError
+
+    if isinstance(field.data, str) and any(mark in field.data for mark in LINE_BREAKS):
+        raise ValidationError(_("Feltet kan bare inneholde én linje. Fjern linjeskiftet."))

@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +27,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.clock import now as clock_now
 from app.extensions import db
 from app.models import SchedulerLease
+from app.scheduler.lease import DEFAULT_LEASE_SECONDS
+from app.storage_faults import storage_fault
 
 REQUEST_ID_HEADER = "X-Request-ID"
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -32,6 +36,7 @@ LOGGER = logging.getLogger("samarbeidsarenaer")
 request_log = LOGGER.getChild("request")
 job_log = LOGGER.getChild("job")
 SCHEDULER_LEASE = "scheduler"  # the row app.scheduler.lease keeps (LEASE_NAME)
+MIN_FREE_BYTES = 16 * 1024 * 1024  # below this a SQLite database is as good as full
 
 
 class JsonFormatter(logging.Formatter):
@@ -139,9 +144,15 @@ def _scheduler_report() -> dict[str, Any]:
         db.session.rollback()
         lease = None
     last = lease.last_tick_at if lease else None
+    until = lease.lease_until if lease else None
+    moment = clock_now()
+    renewed = until - timedelta(seconds=DEFAULT_LEASE_SECONDS) if until else None
     return {
         "last_tick_at": last.isoformat() if last else None,
-        "seconds_since_last_tick": int((clock_now() - last).total_seconds()) if last else None,
+        "seconds_since_last_tick": int((moment - last).total_seconds()) if last else None,
+        "lease_holder": lease.holder if lease else None,
+        "lease_age_seconds": int((moment - renewed).total_seconds()) if renewed else None,
+        "lease_expired": bool(until and until <= moment),
     }
 
 
@@ -164,6 +175,26 @@ def _mail_report() -> dict[str, Any]:
                      "piling_up": waiting.piling_up()}}
 
 
+def _writable() -> str:
+    """'ok', 'read_only' or 'disk_full': can the database store anything now?
+
+    A write that changes no row still needs the database's write permission, so a read-only
+    database refuses it; it is rolled back at once. SQLite's disk is checked for free space.
+    """
+    try:
+        db.session.execute(sa.update(SchedulerLease).where(sa.false()).values(holder=None))
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        return storage_fault(error) or "unavailable"
+    db.session.rollback()
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        folder = Path(url.database.removeprefix("file:").split("?")[0]).resolve().parent
+        if folder.exists() and shutil.disk_usage(folder).free < MIN_FREE_BYTES:
+            return "disk_full"
+    return "ok"
+
+
 def health_report() -> tuple[dict[str, Any], int]:
     """The database's answer to a trivial query and the scheduler's last tick, with the HTTP
     status: 200 when the database answers, 503 when not."""
@@ -172,10 +203,12 @@ def health_report() -> tuple[dict[str, Any], int]:
     except SQLAlchemyError:
         db.session.rollback()
         return {"status": "unavailable", "database": "unavailable", "scheduler": None}, 503
-    report = {"status": "ok", "database": "ok", "scheduler": _scheduler_report()}
+    writable = _writable()
+    report = {"status": "ok" if writable == "ok" else "degraded", "database": "ok",
+              "database_writable": writable, "scheduler": _scheduler_report()}
     report.update(_document_report())
     report.update(_mail_report())
     if report["documents"]["missing"] or report["mail"]["piling_up"]:
         report["status"] = "degraded"
     db.session.rollback()
-    return report, 200
+    return report, 200 if writable == "ok" else 503

@@ -94,6 +94,12 @@ def init_request_hooks(app: Flask) -> None:
     def untrusted_host(_error):
         return Response("400 Bad Request: untrusted host", 400, mimetype="text/plain")
 
+    icon = (Path(app.static_folder) / "favicon.ico").read_bytes()
+
+    @app.get("/favicon.ico")  # browsers ask for it on every page, link or no link
+    def favicon():
+        return Response(icon, mimetype="image/x-icon", headers={"Cache-Control": "max-age=86400"})
+
     init_observability(app)  # request ids and one JSON log line per request
     from app.input_guard import register_input_guard
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from app import audit
+from app.api.operations import revoke_all_api_tokens
 from app.archiving import set_archived
 from app.auth.passwords import hash_password
 from app.errors import ValidationFailed
@@ -111,6 +112,7 @@ def deactivate_user(actor: Any, user: User) -> None:
         raise TransitionNotAllowed("deactivate_user", ["already inactive"])
     user.is_active_user = False
     audit.record(actor, "user", user.id, "user_deactivated", fields=["is_active"])
+    revoke_all_api_tokens(actor, user)  # a deactivated account's tokens end for good
     db.session.flush()
 
 

@@ -8,6 +8,7 @@ show once; only its digest is stored.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -22,15 +23,19 @@ from app.models import ApiToken, User
 from workflows.engine import TransitionNotAllowed
 
 NAME_MAX = 100
+# A token works for a limited time, chosen when it is made.
+DEFAULT_VALID_DAYS = 90
+VALID_DAYS_CHOICES = (30, 90, 180, 365)
+MAX_VALID_DAYS = 365
 # "Last used" is kept to this precision, so most requests write nothing at all.
 LAST_USED_PRECISION = timedelta(minutes=5)
 
 
-def create_api_token(actor: User | None, name: str,
-                     owner: User | None = None) -> tuple[str, ApiToken]:
+def create_api_token(actor: User | None, name: str, owner: User | None = None,
+                     valid_days: int = DEFAULT_VALID_DAYS) -> tuple[str, ApiToken]:
     """A new named token for `owner` (default: the actor; the CLI acts as the system).
 
-    Returns the token, to show once, and its row.
+    It works for `valid_days` days. Returns the token, to show once, and its row.
     """
     owner = owner or actor
     name = (name or "").strip()
@@ -38,13 +43,29 @@ def create_api_token(actor: User | None, name: str,
         raise ValidationFailed({"name": "required"})
     if len(name) > NAME_MAX:
         raise ValidationFailed({"name": "too_long"})
+    if not 1 <= valid_days <= MAX_VALID_DAYS:
+        raise ValidationFailed({"valid_days": "out_of_range"})
     token = tokens.new_token()
+    created = now()
     record = ApiToken(user_id=owner.id, name=name, token_hash=tokens.digest(token),
-                      created_at=now())
+                      created_at=created, expires_at=created + timedelta(days=valid_days))
     db.session.add(record)
     db.session.flush()
-    audit.record(actor, "user", owner.id, "api_token_created", token_id=record.id, name=name)
+    audit.record(actor, "user", owner.id, "api_token_created", token_id=record.id, name=name,
+                 valid_days=valid_days)
     return token, record
+
+
+def revoke_all_api_tokens(actor: Any, owner: User) -> int:
+    """Turn every active token of `owner` off at once (logging out everywhere, deactivation)."""
+    at = now()
+    active = [t for t in tokens.tokens_of(owner) if t.revoked_at is None]
+    for record in active:
+        record.revoked_at = at
+    if active:
+        audit.record(actor, "user", owner.id, "api_tokens_revoked", count=len(active))
+    db.session.flush()
+    return len(active)
 
 
 def revoke_api_token(actor: User, record: ApiToken) -> None:

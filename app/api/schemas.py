@@ -109,7 +109,7 @@ def page_of(item: str) -> dict:
 # --------------------------------------------------------------------------- arenas
 ARENA_FIELDS = {
     "key": {"type": "string", "maxLength": 80, "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$"},
-    "name": text(300, 1),
+    "name": {**text(300, 1), "pattern": r"\A[^\r\n\u2028\u2029]*\Z"},  # one line
     "kind": enum(ArenaKind),
     "portfolio_ids": {"type": "array", "items": ID, "minItems": 1, "maxItems": 50,
                       "uniqueItems": True},

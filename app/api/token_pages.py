@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import Form, StringField
+from wtforms import Form, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.api import operations as ops
 from app.api.tokens import tokens_of
 from app.extensions import db
+from app.input_guard import single_line
 from app.models import ApiToken
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/profile/api-tokens")
@@ -26,7 +27,12 @@ class ApiTokenCreateForm(FlaskForm):
     """The name of a new token: what it is for."""
 
     name = StringField(_l("Hva skal nøkkelen brukes til?"), validators=[
-        DataRequired(_l("Gi nøkkelen et navn.")), Length(max=ops.NAME_MAX)])
+        DataRequired(_l("Gi nøkkelen et navn.")), Length(max=ops.NAME_MAX), single_line])
+    valid_days = RadioField(
+        _l("Hvor lenge skal nøkkelen virke?"), coerce=int, default=ops.DEFAULT_VALID_DAYS,
+        choices=[SelectChoice(30, _l("30 dager")), SelectChoice(90, _l("90 dager")),
+                 SelectChoice(180, _l("180 dager")), SelectChoice(365, _l("Ett år"))],
+        validators=[DataRequired(_l("Velg hvor lenge nøkkelen skal virke."))])
 
 
 class ApiTokenRevokeForm(FlaskForm):
@@ -62,7 +68,8 @@ def create():
     if not form.validate_on_submit():
         g.api_token_form = form
         return profile_page(400)
-    token, _record = ops.create_api_token(current_user, form.name.data)
+    token, _record = ops.create_api_token(current_user, form.name.data,
+                                          valid_days=form.valid_days.data)
     db.session.commit()
     g.new_api_token = token
     flash(_("API-nøkkelen er laget. Kopier den nå: den vises bare denne ene gangen."), "success")

@@ -9,6 +9,7 @@ import secrets
 
 import sqlalchemy as sa
 
+from app.clock import now
 from app.extensions import db
 from app.models import ApiToken, User
 
@@ -29,7 +30,7 @@ def digest(token: str) -> str:
 
 
 def find_active(token: str) -> ApiToken | None:
-    """The active token row for `token` whose user is active, or None.
+    """The unrevoked, unexpired token row for `token` whose user is active, or None.
 
     The lookup is by digest, so its timing says nothing about the token; the final
     comparison is constant-time as well.
@@ -40,6 +41,8 @@ def find_active(token: str) -> ApiToken | None:
     record = db.session.scalar(
         sa.select(ApiToken).where(ApiToken.token_hash == wanted, ApiToken.revoked_at.is_(None)))
     if record is None or not hmac.compare_digest(record.token_hash, wanted):
+        return None
+    if record.expires_at is not None and record.expires_at <= now():
         return None
     return record if record.user.is_active else None
 

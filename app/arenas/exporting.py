@@ -15,6 +15,7 @@ import yaml
 from openpyxl import Workbook
 
 from app.extensions import db
+from app.formula_guard import FORMULA_STARTS, csv_cell, xlsx_row
 from app.models import Arena
 
 # The register's columns, in file order (import and export share them).
@@ -31,9 +32,9 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "yaml": "application/yaml; charset=utf-8",
 }
-# A CSV cell starting with one of these is a formula to Excel; the export prefixes it with an
-# apostrophe (OWASP's advice against CSV injection) and the import removes it again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of FORMULA_STARTS is a formula to Excel: every export goes through
+# app/formula_guard.py, and the import removes the apostrophe it adds to CSV cells again.
+__all__ = ["COLUMNS", "FORMATS", "FORMULA_STARTS", "MIMETYPES", "export_register", "format_of"]
 CSV_DELIMITER = ";"  # what Excel with Norwegian regional settings reads as columns
 
 
@@ -67,20 +68,13 @@ def export_register(fmt: str) -> bytes:
     return writers[fmt](register_rows())
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
-
-
 def to_csv(rows: list[dict[str, Any]]) -> bytes:
     """Excel's CSV: UTF-8 with BOM, semicolons, CRLF, quotes where needed."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_csv_cell(row[name]) for name in COLUMNS])
+        writer.writerow([csv_cell(row[name]) for name in COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -91,11 +85,8 @@ def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
     sheet.title = "Arenaer"
     sheet.append(COLUMNS)
     for row in rows:
-        sheet.append([row[name] if row[name] != "" else None for name in COLUMNS])
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula Excel would run
+        sheet.append(xlsx_row(sheet, [row[name] if row[name] != "" else None
+                                      for name in COLUMNS]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

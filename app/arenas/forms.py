@@ -30,6 +30,7 @@ from app import labels
 from app.arenas.operations import EARLIEST_YEAR, KEY_PATTERN, STATUSES_AT_CREATION, ArenaInput
 from app.assessments.forms import MultiCheckboxField
 from app.clock import today
+from app.input_guard import single_line
 from app.models import Arena, ArenaKind, ArenaStatus, Portfolio
 from app.templating import locale_code, org_label
 
@@ -86,7 +87,7 @@ class ArenaForm(FlaskForm):
         DataRequired(_l("Skriv inn en nøkkel.")), Length(max=80),
         Regexp(KEY_PATTERN, message=_l("Bruk bare små bokstaver a–z, tall og bindestrek."))])
     name = StringField(FIELD_LABELS["name"], filters=[_strip], validators=[
-        DataRequired(_l("Skriv inn navnet på arenaen.")), Length(max=300)])
+        DataRequired(_l("Skriv inn navnet på arenaen.")), Length(max=300), single_line])
     kind = RadioField(FIELD_LABELS["kind"], choices=_choices(labels.ARENA_KIND_LABELS),
                       validators=[InputRequired(_l("Velg type arena."))])
     description_nb = TextAreaField(FIELD_LABELS["description_nb"],
@@ -96,8 +97,9 @@ class ArenaForm(FlaskForm):
     portfolio_ids = MultiCheckboxField("", coerce=int, invalid_choice_message=_l("Ugyldig valg."),
                                        invalid_value_message=_l("Ugyldig valg."))
     executing_unit = StringField(FIELD_LABELS["executing_unit"], filters=[_strip],
-                                 validators=[Length(max=300)])
-    via = StringField(FIELD_LABELS["via"], filters=[_strip], validators=[Length(max=300)])
+                                 validators=[Length(max=300), single_line])
+    via = StringField(FIELD_LABELS["via"], filters=[_strip],
+                      validators=[Length(max=300), single_line])
     membership_type = StringField(FIELD_LABELS["membership_type"], filters=[_strip],
                                   validators=[Length(max=200)])
     member_since = IntegerField(FIELD_LABELS["member_since"], validators=[Optional()])

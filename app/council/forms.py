@@ -33,6 +33,7 @@ from app.assessments.forms import CHOICE_OPTIONAL, MultiCheckboxField
 from app.council.labels import PROPOSAL_KIND_LABELS, RULE_LABELS
 from app.council.operations import CaseInput, DecisionInput, ProposalInput
 from app.council.routing import Route
+from app.input_guard import single_line
 from app.models import Recommendation
 from app.models.council import ProposalKind
 from workflows.votes import RuleName
@@ -104,7 +105,8 @@ class CaseForm(FlaskForm):
                                                            Length(max=30)])
     meeting_date = DateField(_l("Møtedato"), validators=[InputRequired(REQUIRED)])
     archive_reference = StringField(_l("Arkivreferanse"), validators=[Length(max=100)])
-    title = StringField(_l("Tittel"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    title = StringField(_l("Tittel"), validators=[DataRequired(REQUIRED), Length(max=300),
+                                                  single_line])
     description = TextAreaField(_l("Merknad"), validators=[Length(max=TEXT_MAX)])
 
     def __init__(self, *args, cycles=(), terms=(), **kwargs):

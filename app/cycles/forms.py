@@ -11,6 +11,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.input_guard import single_line
 from workflows.reminders import (
     MAX_BEFORE_REMINDERS,
     MAX_DAYS_BEFORE,
@@ -40,7 +41,7 @@ class CycleSettingsForm(FlaskForm):
     """Title, deadlines, whether the byråd signs off, and the reminder schedule."""
 
     title = StringField(_l("Tittel"), validators=[DataRequired(_l("Skriv en tittel.")),
-                                                  Length(max=300)])
+                                                  Length(max=300), single_line])
     submission_deadline = DateField(_l("Frist for innsending"), validators=[Optional()])
     review_deadline = DateField(_l("Frist for behandling"), validators=[Optional()])
     council_meeting_date = DateField(_l("Møtedato i folkevalgt organ"), validators=[Optional()])
@@ -104,7 +105,7 @@ class CycleCreateForm(FlaskForm):
     year = IntegerField(_l("År"), validators=[
         DataRequired(_l("Skriv årstallet gjennomgangen gjelder.")),
         NumberRange(min=1900, max=2200, message=_l("Skriv et årstall fra 1900 til 2200."))])
-    title = StringField(_l("Tittel"), validators=[Length(max=300)])
+    title = StringField(_l("Tittel"), validators=[Length(max=300), single_line])
     submission_deadline = DateField(_l("Frist for innsending"), validators=[Optional()])
     review_deadline = DateField(_l("Frist for behandling"), validators=[Optional()])
     council_meeting_date = DateField(_l("Møtedato i folkevalgt organ"), validators=[Optional()])

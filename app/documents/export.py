@@ -17,6 +17,7 @@ from app import labels
 from app.clock import OSLO
 from app.documents.builder import norwegian_key
 from app.extensions import db
+from app.formula_guard import csv_row, xlsx_row
 from app.models import Arena, Assessment, Criterion, CriterionKind, Cycle
 from app.templating import locale_code, org_label
 
@@ -104,7 +105,7 @@ def xlsx_bytes(cycle: Cycle) -> bytes:
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows(cycle):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))  # an answer like "=HYPERLINK(...)" stays text
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -114,8 +115,7 @@ def csv_text(cycle: Cycle) -> str:
     """The export as CSV with semicolons and a byte-order mark (what Norwegian Excel expects)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers(cycle))
+    writer.writerow(csv_row(headers(cycle)))
     for row in rows(cycle):
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v
-                         for v in row])
+        writer.writerow(csv_row(row))  # formula-like text gets an apostrophe, dates ISO
     return "\ufeff" + buffer.getvalue()

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.documents.sentences import DEFAULTS, LOCALES, SENTENCE_KEYS, template_errors
+from app.documents.sentences import (
+    DEFAULTS,
+    LOCALES,
+    SENTENCE_KEYS,
+    formatted_placeholders,
+    template_errors,
+)
 from app.models import PartOrder
 
 TEXT_MAX = 20_000
@@ -75,6 +82,12 @@ def sentence_field_name(key: str, locale: str) -> str:
 
 def _check_template(key: str):
     def check(_form, field):
+        if field.data and (formatted := formatted_placeholders(field.data)):
+            raise ValidationError(_(
+                "En plassholder kan bare inneholde et navn i klammer, uten formatering: "
+                "skriv for eksempel {%(name)s} i stedet for %(written)s.",
+                name=formatted[0].strip("{}").split("!")[0].split(":")[0],
+                written=formatted[0]))
         problems = template_errors(key, (field.data or "").strip()) if field.data else []
         if problems:
             raise ValidationError("; ".join(problems))

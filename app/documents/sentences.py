@@ -124,6 +124,24 @@ def placeholders_in(text: str) -> set[str]:
     return {name for _lit, name, _spec, _conv in Formatter().parse(text) if name is not None}
 
 
+def formatted_placeholders(text: str) -> list[str]:
+    """Placeholders in `text` that carry a conversion or format spec, as written ('{year:>9}').
+
+    Only bare names are allowed: a spec such as `{year:>100000000}` would make every preview
+    build a page of hundreds of megabytes. Malformed braces are left to `template_errors`.
+    """
+    try:
+        parts = list(Formatter().parse(text))
+    except ValueError:
+        return []
+    found = []
+    for _lit, name, spec, conv in parts:
+        if name is not None and (spec or conv):
+            found.append("{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "")
+                         + "}")
+    return found
+
+
 def template_errors(key: str, text: str) -> list[str]:
     """Why `text` can not be the template for `key` (empty when it can)."""
     if key not in PLACEHOLDERS:

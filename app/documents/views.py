@@ -210,7 +210,7 @@ def export_xlsx(year: int):
 def export_csv(year: int):
     """Every assessment of the cycle as CSV (semicolons, UTF-8 with BOM)."""
     cycle = office_cycle(year)
-    return Response(export.csv_text(cycle), mimetype="text/csv; charset=utf-8", headers={
+    return Response(export.csv_text(cycle), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="vurderinger-{year}.csv"'})
 
 

@@ -25,6 +25,7 @@ from app.models.documents import (
 from app.models.mail import MailTemplate, MessageStatus, OutboxMessage
 from app.models.organisation import LABEL_KEYS, Organisation, Portfolio, User, UserRole
 from app.models.scheduling import Reminder, SchedulerLease
+from app.models.sign_in import SignInThrottle
 
 __all__ = [
     "Arena", "ArenaKind", "ArenaStatus", "arena_portfolios", "Assessment", "Participation",
@@ -36,6 +37,6 @@ __all__ = [
     "MailTemplate", "MessageStatus", "OutboxMessage",
     "AssemblyJob", "DocumentFormat", "DocumentSettings", "DocumentVersion", "JobStatus",
     "PartOrder", "SentenceTemplate",
-    "Reminder", "SchedulerLease",
+    "Reminder", "SchedulerLease", "SignInThrottle",
     "CaseItem", "CouncilCase", "CouncilTerm", "Decision", "Proposal", "Vote",
 ]

@@ -28,10 +28,16 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: never (older ones)
 
     user: Mapped[User] = relationship()
 
     @property
     def is_active(self) -> bool:
-        """True until the token is revoked."""
-        return self.revoked_at is None
+        """True until the token is revoked or has expired."""
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        """True once the expiry chosen at creation has passed."""
+        return self.expires_at is not None and self.expires_at <= utcnow()

@@ -31,7 +31,7 @@ MEDIA_TYPES = {
     DocumentFormat.DOCX:
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     DocumentFormat.PDF: "application/pdf",
-    DocumentFormat.HTML: "text/html; charset=utf-8",
+    DocumentFormat.HTML: "text/html",  # Werkzeug adds "; charset=utf-8" (once)
 }
 
 

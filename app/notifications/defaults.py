@@ -21,6 +21,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "approved": ("recipient_name", "arena", "link"),
     "decided": ("recipient_name", "arena", "decision", "link"),
     "document_ready": ("recipient_name", "cycle_title", "link"),
+    "sign_in_held": ("recipient_name", "failures", "minutes", "link"),
 }
 
 TEMPLATE_TITLES = {
@@ -32,6 +33,7 @@ TEMPLATE_TITLES = {
     "approved": _l("Vurdering godkjent"),
     "decided": _l("Vedtak fattet"),
     "document_ready": _l("Dokumentet er klart"),
+    "sign_in_held": _l("Innlogging med passord holdt tilbake etter mange feil"),
 }
 
 PLACEHOLDER_HINTS = {
@@ -47,6 +49,8 @@ PLACEHOLDER_HINTS = {
     "arena": _l("arenaens navn"),
     "comment": _l("kommentaren fra den som sendte vurderingen tilbake"),
     "decision": _l("vedtaket"),
+    "failures": _l("antall feil passord på rad"),
+    "minutes": _l("hvor mange minutter innloggingen holdes tilbake"),
 }
 
 _FOOTER = {
@@ -127,6 +131,20 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("{cycle_title}: the document is ready",
                "Hello {recipient_name},\n\nThe document for {cycle_title} has been assembled "
                "and is ready for review.\n\nOpen it here:\n{link}"),
+    },
+    "sign_in_held": {
+        "nb": ("Innloggingen din er holdt tilbake i {minutes} minutter",
+               "Hei {recipient_name},\n\nNoen har skrevet feil passord til kontoen din "
+               "{failures} ganger på rad. For å beskytte kontoen kan ingen logge inn på den med "
+               "passord de neste {minutes} minuttene, fra noen maskin.\n\nVar det deg, kan du "
+               "prøve igjen etterpå. Var det ikke deg, bør du bytte passord og si fra til "
+               "administratoren.\n\nInnloggingen:\n{link}"),
+        "en": ("Signing in to your account is held for {minutes} minutes",
+               "Hello {recipient_name},\n\nSomeone has typed a wrong password for your "
+               "account {failures} times in a row. To protect the account, nobody can sign in "
+               "to it with a password for the next {minutes} minutes, from any computer.\n\n"
+               "If it was you, try again afterwards. If it was not, change your password and "
+               "tell the administrator.\n\nSigning in:\n{link}"),
     },
 }
 

@@ -16,8 +16,6 @@ from app.profile import operations as ops
 from app.profile.forms import CalendarActionForm, FeedAddressForm, LanguageForm
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
-# A new feed address waits here for the one page view that shows it, then it is gone.
-NEW_FEED_KEY = "new_calendar_feed_url"
 
 
 def render_profile(language_form: LanguageForm | None = None, feed_url: str | None = None):
@@ -35,7 +33,7 @@ def render_profile(language_form: LanguageForm | None = None, feed_url: str | No
 @login_required
 def index():
     """The user's name, e-mail and roles, language choice and calendar address."""
-    return render_profile(feed_url=session.pop(NEW_FEED_KEY, None))
+    return render_profile()
 
 
 @bp.post("/language")
@@ -55,14 +53,18 @@ def language():
 
 
 def calendar_action(operation: Callable, message: str):
-    """Run one calendar operation for the current user; keep a new address for one showing."""
+    """Run one calendar operation for the current user; a new address is shown this once.
+
+    The address is a secret: it is shown in this one response (not kept in the session
+    cookie, which is only signed, not encrypted) and never again.
+    """
     if not CalendarActionForm().validate_on_submit():
         abort(400)
     token = operation(current_user)
     db.session.commit()
-    if token:
-        session[NEW_FEED_KEY] = url_for("calendar.feed", token=token, _external=True)
     flash(message, "success")
+    if token:
+        return render_profile(feed_url=url_for("calendar.feed", token=token, _external=True))
     return redirect(url_for(".index", _anchor="calendar"))
 
 

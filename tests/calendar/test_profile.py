@@ -155,8 +155,9 @@ def test_an_unknown_language_is_refused(client, value):
 def test_creating_shows_the_address_once(client):
     login(client, CONTACT)
     response = post(client, "/profile/calendar")
-    assert response.status_code == 302
-    first = client.get("/profile").get_data(as_text=True)
+    assert response.status_code == 200  # the answer itself shows it: never in the cookie
+    assert "Cache-Control" in response.headers and "no-store" in response.headers["Cache-Control"]
+    first = response.get_data(as_text=True)
     url = shown_feed_url(first)
     assert url and urlsplit(url).path.startswith("/calendar/") and url.endswith(".ics")
     assert url.startswith("http")  # a full address, ready to paste into Outlook

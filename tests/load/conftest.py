@@ -122,13 +122,16 @@ def stop(server: Server) -> None:
 
 
 @contextmanager
-def gunicorn(database_url: str, log: Path, app_spec: str = "app:create_app()") -> Iterator[Server]:
-    """`gunicorn -w 4 -b 127.0.0.1:<free port> 'app:create_app()'`, healthy, stopped after."""
+def gunicorn(database_url: str, log: Path, app_spec: str = "app:create_app()",
+             **env: str) -> Iterator[Server]:
+    """`gunicorn -w 4 -b 127.0.0.1:<free port> 'app:create_app()'`, healthy, stopped after.
+
+    Keyword arguments override the server's environment (e.g. LOGIN_RATE_LIMIT)."""
     port = free_port()
     command = [str(GUNICORN), "--workers", "4", "--bind", f"127.0.0.1:{port}",
                "--timeout", "60", "--graceful-timeout", "10", "--no-control-socket", app_spec]
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=server_env(database_url, port),
+        process = subprocess.Popen(command, cwd=ROOT, env={**server_env(database_url, port), **env},
                                    stdout=out, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", log, process)
     try:

@@ -98,7 +98,9 @@ def test_healthz_answers_without_login(client):
     assert response.headers["Cache-Control"] == "no-store"
     body = response.get_json()
     assert body["status"] == "ok" and body["database"] == "ok"
-    assert set(body["scheduler"]) == {"last_tick_at", "seconds_since_last_tick"}
+    assert body["database_writable"] == "ok"
+    assert set(body["scheduler"]) == {"last_tick_at", "seconds_since_last_tick", "lease_holder",
+                                      "lease_age_seconds", "lease_expired"}
     assert "Set-Cookie" not in response.headers
 
 
