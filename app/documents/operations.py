@@ -241,6 +241,23 @@ def _settings_row(cycle: Cycle) -> DocumentSettings:
     return row
 
 
+CARRIED_SETTINGS = ("part_order", "title", "reference_label", "council_basis")
+
+
+def carry_forward_settings(source: Cycle, target: Cycle) -> DocumentSettings | None:
+    """Next year's document starts from this year's front matter and order (not its date
+    or the paragraphs the office rewrote for this year's answers)."""
+    old = db.session.get(DocumentSettings, source.id)
+    if old is None:
+        return None
+    row = _settings_row(target)
+    for name in CARRIED_SETTINGS:
+        setattr(row, name, getattr(old, name))
+    row.arena_order = list(old.arena_order or [])
+    db.session.flush()
+    return row
+
+
 def update_document_settings(cycle: Cycle, actor: Any, values: dict[str, Any]) -> list[str]:
     """The introduction (nb, en), the order of the arenas and the document's date."""
     _require_office(actor)

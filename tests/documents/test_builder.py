@@ -42,10 +42,15 @@ def test_2021_has_every_arena_in_its_part_with_the_seeds_sentences(app):
         assert all(h.lower() in section.responsible.lower() for h in arena["heads"])
     for name, sentence in TWO_HEADS.items():
         assert by_name[name].responsible == sentence
-    assert [s.name for s in part2.sections] == ["Göteborg", "Newcastle", "Seattle", "Åbo/Turku",
-                                                "Århus"]
-    assert part2.intro == ("Bergen kommune har 5 vennskapsbyer: Göteborg, Newcastle, Seattle, "
-                           "Åbo/Turku og Århus.",)
+    # the demo keeps the seed's own order, not the alphabet
+    assert [s.name for s in part2.sections] == ["Göteborg", "Århus", "Åbo/Turku", "Newcastle",
+                                                "Seattle"]
+    # one combined text with one recommendation, cities in register order, count in words
+    assert part2.intro == ()
+    assert part2.joint[0] == ("Bergen kommune har fem vennskapsbyer: Göteborg, Århus, Åbo/Turku, "
+                              "Newcastle og Seattle. Ordfører har ansvar for å følge opp "
+                              "samarbeidet.")
+    assert part2.joint_closing == ("Det anbefales å videreføre og styrke samarbeidet.",)
 
 
 def test_header_introduction_appendix_and_totals(app):
@@ -84,7 +89,8 @@ def test_custom_order_follows_the_register(app):
     names = {"Seattle": 1, "Eurocities": 2, "World Urban Parks": 3}
     for arena in db.session.scalars(sa.select(Arena).where(Arena.name.in_(names))):
         arena.sort_order = names[arena.name]
-    db.session.add(DocumentSettings(cycle_id=cycle.id, part_order=PartOrder.CUSTOM))
+    settings = db.session.get(DocumentSettings, cycle.id)
+    settings.part_order, settings.arena_order = PartOrder.CUSTOM, []  # no order of its own
     db.session.commit()
     doc = build_review(cycle.id)
     assert [s.name for s in doc.parts[0].sections][:2] == ["Eurocities", "World Urban Parks"]
