@@ -1,5 +1,6 @@
 """The review document: assembled from a cycle, kept as versions, published to the public."""
 
+from app.documents import paragraph_views  # noqa: F401  (adds its routes to bp)
 from app.documents.views import bp
 
 __all__ = ["bp"]

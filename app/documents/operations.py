@@ -15,7 +15,8 @@ import sqlalchemy as sa
 
 from app import audit
 from app.clock import now
-from app.documents.builder import ReviewDocument, build_review
+from app.documents.builder import PARAGRAPHS, ReviewDocument, build_review
+from app.documents.order import checked_order, sort_arenas
 from app.documents.sentences import DEFAULTS, LOCALES, SENTENCE_KEYS, template_errors
 from app.documents.versions import (
     new_relative_path,
@@ -258,12 +259,65 @@ def carry_forward_settings(source: Cycle, target: Cycle) -> DocumentSettings | N
     return row
 
 
+def current_order(cycle: Cycle) -> list:
+    """The cycle's arenas in the document's present order (part 1, then part 2)."""
+    row = db.session.get(DocumentSettings, cycle.id)
+    custom = bool(row and row.part_order == PartOrder.CUSTOM)
+    return sort_arenas(cycle.arenas, custom, row.arena_order if row else None)
+
+
+def set_arena_order(cycle: Cycle, actor: Any, order: Sequence[int] | None) -> bool:
+    """The office's own order of the arenas (ids, both parts), or alphabetical with None.
+    Refuses an order that is not exactly the cycle's arenas; True when something changed."""
+    _require_office(actor)
+    row = _settings_row(cycle)
+    if order is None:
+        changed = row.part_order != PartOrder.ALPHABETICAL
+        row.part_order = PartOrder.ALPHABETICAL
+    else:
+        checked = checked_order(order, [a.id for a in cycle.arenas])
+        if checked is None:
+            raise ValidationFailed({"order": "not the cycle's arenas"})
+        changed = row.part_order != PartOrder.CUSTOM or list(row.arena_order or []) != checked
+        row.part_order, row.arena_order = PartOrder.CUSTOM, checked
+    if changed:
+        row.updated_at, row.updated_by_id = now(), actor.id
+        audit.record(actor, "cycle", cycle.id, "document_order_changed",
+                     order=row.part_order.value)
+    db.session.flush()
+    return changed
+
+
+def save_paragraph(cycle: Cycle, actor: Any, arena_id: int, paragraph: str, locale: str,
+                   text: str) -> bool:
+    """The office's own wording of one generated paragraph (empty text: back to generated)."""
+    _require_office(actor)
+    if paragraph not in PARAGRAPHS or locale not in LOCALES or arena_id not in {
+            a.id for a in cycle.arenas}:
+        raise ValidationFailed({"paragraph": "unknown"})
+    row = _settings_row(cycle)
+    edits = dict(row.paragraph_edits or {})
+    key, text = f"{arena_id}:{paragraph}:{locale}", text.strip()
+    if edits.get(key, "") == text:
+        return False
+    if text:
+        edits[key] = text
+    else:
+        edits.pop(key, None)
+    row.paragraph_edits, row.updated_at, row.updated_by_id = edits, now(), actor.id
+    audit.record(actor, "cycle", cycle.id, "document_paragraph_edited", arena_id=arena_id,
+                 paragraph=paragraph, locale=locale, cleared=not text)
+    db.session.flush()
+    return True
+
+
 def update_document_settings(cycle: Cycle, actor: Any, values: dict[str, Any]) -> list[str]:
     """The introduction (nb, en), the order of the arenas and the document's date."""
     _require_office(actor)
     row = _settings_row(cycle)
     targets = {"introduction_nb": cycle, "introduction_en": cycle, "part_order": row,
-               "document_date": row}
+               "document_date": row, "title": row, "reference_label": row,
+               "council_basis": row}
     changed = []
     for name, target in targets.items():
         if name in values and getattr(target, name) != values[name]:
