@@ -190,6 +190,7 @@ def _document_settings(data: dict, cycle: Cycle, arenas) -> DocumentSettings:
         cycle_id=cycle.id, title=facts.get("title") or "",
         reference_label=facts.get("reference_label") or "",
         council_basis=facts.get("council_basis") or "",
+        show_council_details=facts.get("council_details", True),
         part_order=PartOrder.CUSTOM if custom else PartOrder.ALPHABETICAL,
         arena_order=[a.id for a, _ in arenas] if custom else [],
     )

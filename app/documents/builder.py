@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from babel.dates import format_date
 from sqlalchemy.orm import selectinload
 
-from app.clock import now, today
+from app import clock
+from app.clock import today
 from app.documents.order import norwegian_key as norwegian_key  # re-exported
 from app.documents.order import sort_arenas
 from app.documents.prose import SentenceLedger, count_words, looks_english, no_break_numbers
@@ -263,7 +264,7 @@ def _compose(inputs: _Inputs, words: Sentences) -> ReviewDocument:
         introduction=_introduction(inputs, words),
         parts=(_part_one(inputs, words, sections), _part_two(municipality, words, sections)),
         appendix=_appendix(words, sections), totals=_totals(words, sections),
-        page_label=words.text("page"), assembled_at=now(),
+        page_label=words.text("page"), assembled_at=clock.now(),
     )
 
 
@@ -379,7 +380,9 @@ def _section(assessment: Assessment, inputs: _Inputs, words: Sentences,
     outcome = assessment.decision_outcome.value if decided and assessment.decision_outcome else None
     by_council = bool(decided and assessment.routed_to_council and outcome)
     council = _label(inputs.organisation, "council_label", locale)
-    case, vote = _case_lines(inputs.decisions.get(assessment.id) if by_council else None, words)
+    details = inputs.settings is None or inputs.settings.show_council_details
+    case, vote = _case_lines(inputs.decisions.get(assessment.id) if by_council and details
+                             else None, words)
     recommendation = assessment.recommendation.value if assessment.recommendation else None
     decision_label = words.outcome_label(outcome) or words.text("undecided")
     return Section(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.documents.sentences import DEFAULTS, LOCALES, SENTENCE_KEYS, template_errors
@@ -41,6 +41,7 @@ class DocumentSettingsForm(FlaskForm):
     reference_label = StringField(_l("Ledetekst for referansen"), validators=[Length(max=100)])
     council_basis = StringField(_l("Grunnlaget for politisk behandling"),
                                 validators=[Length(max=500)])
+    show_council_details = BooleanField(_l("Vis saksnummer og avstemning ved vedtakene"))
     introduction_nb = TextAreaField(_l("Innledning (bokmål)"), validators=[Length(max=TEXT_MAX)])
     introduction_en = TextAreaField(_l("Innledning (engelsk)"), validators=[Length(max=TEXT_MAX)])
     part_order = RadioField(_l("Rekkefølge på arenaene"), choices=[
@@ -55,6 +56,7 @@ class DocumentSettingsForm(FlaskForm):
             "title": (self.title.data or "").strip(),
             "reference_label": (self.reference_label.data or "").strip(),
             "council_basis": (self.council_basis.data or "").strip(),
+            "show_council_details": bool(self.show_council_details.data),
             "introduction_nb": (self.introduction_nb.data or "").strip(),
             "introduction_en": (self.introduction_en.data or "").strip(),
             "part_order": PartOrder(self.part_order.data),

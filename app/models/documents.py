@@ -138,6 +138,8 @@ class DocumentSettings(db.Model):
     title: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     reference_label: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     council_basis: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Case numbers and votes printed with the council's decisions (off for illustrative data).
+    show_council_details: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # The office's order: arena ids, part 1 and part 2 together (arenas missing go last).
     arena_order: Mapped[list | None] = mapped_column(sa.JSON, default=list)
     # The office's own wording of generated paragraphs: "arena_id:paragraph:locale" -> text.

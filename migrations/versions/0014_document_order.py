@@ -24,12 +24,14 @@ def upgrade():
                                       server_default='', nullable=False))
         batch_op.add_column(sa.Column('council_basis', sa.Text(), server_default='',
                                       nullable=False))
+        batch_op.add_column(sa.Column('show_council_details', sa.Boolean(),
+                                      server_default=sa.true(), nullable=False))
         batch_op.add_column(sa.Column('arena_order', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('paragraph_edits', sa.JSON(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('document_settings', schema=None) as batch_op:
-        for name in ('paragraph_edits', 'arena_order', 'council_basis', 'reference_label',
-                     'title'):
+        for name in ('paragraph_edits', 'arena_order', 'show_council_details',
+                     'council_basis', 'reference_label', 'title'):
             batch_op.drop_column(name)

@@ -132,6 +132,7 @@ def test_case_and_vote_come_from_the_council_module(app, monkeypatch):
                        assessment_id(2021, "Eurocities"))
     refs = {ubc: council_ref(), eurocities: council_ref(case_number="sak 12/20")}
     monkeypatch.setattr(queries, "decision_references", lambda cycle_id: refs)
+    db.session.get(DocumentSettings, cycle_of(2021).id).show_council_details = True
     doc = build_review(cycle_of(2021).id)
     sections = {s.name: s for s in doc.sections}
     section = sections["Union of the Baltic Cities (UBC)"]
@@ -151,6 +152,11 @@ def test_the_demos_council_cases_give_case_and_vote_lines(app):
     cycle_id = cycle_of(2021).id
     refs = decision_references(cycle_id)
     assert refs and builder.decision_references(cycle_id) == refs
+    # the demo's votes are illustrative, so its document leaves them out ...
+    assert all(s.case == s.vote == "" for s in build_review(cycle_id).sections)
+    # ... and prints them once the office asks for case and vote lines
+    db.session.get(DocumentSettings, cycle_id).show_council_details = True
+    db.session.commit()
     sections = {s.assessment_id: s for s in build_review(cycle_id).sections}
     for assessment, ref in refs.items():
         section = sections[assessment]
