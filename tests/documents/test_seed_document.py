@@ -161,3 +161,4 @@ def test_html_marks_english_names_and_has_no_doubled_headings(review):
     assert re.search(r'<h3[^>]*lang="en"[^>]*>Music Cities Network</h3>', html)
     assert not re.search(r'<h3[^>]*lang="en"[^>]*>Nordisk Vegforum</h3>', html)
     assert "<caption>" not in html and html.count(">Sum<") == 1
+
