@@ -80,7 +80,7 @@ def test_english_document(app):
     assert doc.parts[0].title == "Part 1 Organisations and networks"
     gcf = next(s for s in doc.sections if s.name == "Global Climate Forum (GCF)")
     assert gcf.decision == "City council has decided that the municipality shall withdraw."
-    assert gcf.description.startswith("A forum for research institutions")
+    assert gcf.description.startswith("It is a forum for research institutions")
     assert doc.date_text == "4 May 2021"
 
 
