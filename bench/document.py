@@ -44,8 +44,8 @@ BARE_TEMPLATE = jinja2.Template(
 
 def paragraphs(section) -> list[str]:
     """The text of one section, as the bare renderers get it."""
-    return [t for t in (section.opening, section.participation, section.gain,
-                        section.recommendation, section.council_lines) if t]
+    return [t for t in (*section.body, section.ratings, section.recommendation,
+                        section.council_lines) if t]
 
 
 # --------------------------------------------------------------------------- set-up

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app import audit
 from app.clock import now
 from app.cycles.operations import register_arenas, year_taken
+from app.documents.operations import carry_forward_settings
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Arena, Assessment, Cycle, User, UserRole
@@ -126,6 +127,7 @@ def clone_cycle(actor: Any, source: Cycle, year: int) -> Cycle:
             setattr(cycle, name, previous_working_day(moved))
     db.session.add(cycle)
     db.session.flush()
+    carry_forward_settings(source, cycle)
     audit.record(actor, "cycle", cycle.id, "cycle_cloned", to_state=cycle.status,
                  source_year=source.year, arenas=len(arenas))
     return cycle

@@ -15,6 +15,7 @@ from app.clock import today as real_today
 from app.cycles.criteria import build_criteria_set
 from app.demo.council_demo import load_council_demo
 from app.demo.mail_demo import mark_invitations_sent
+from app.documents.operations import carry_forward_settings
 from app.extensions import db
 from app.models import (
     Arena,
@@ -23,7 +24,9 @@ from app.models import (
     Assessment,
     Cycle,
     CycleStatus,
+    DocumentSettings,
     Organisation,
+    PartOrder,
     Portfolio,
     Recommendation,
     User,
@@ -179,6 +182,22 @@ def _cycle_2021(data: dict, arenas, office: User, criteria_set) -> Cycle:
     return cycle
 
 
+def _document_settings(data: dict, cycle: Cycle, arenas) -> DocumentSettings:
+    """The 2021 review's front matter and its own order of the arenas (the file's order)."""
+    facts = data["review"].get("document") or {}
+    custom = facts.get("order") == "custom"
+    row = DocumentSettings(
+        cycle_id=cycle.id, title=facts.get("title") or "",
+        reference_label=facts.get("reference_label") or "",
+        council_basis=facts.get("council_basis") or "",
+        show_council_details=facts.get("council_details", True),
+        part_order=PartOrder.CUSTOM if custom else PartOrder.ALPHABETICAL,
+        arena_order=[a.id for a, _ in arenas] if custom else [],
+    )
+    db.session.add(row)
+    return row
+
+
 def _apply_2021_decision(arena: Arena, decision: dict | None) -> None:
     """The 2021 council decisions as they stand today: withdrawn, joined or still proposed."""
     outcome = decision and decision["outcome"]
@@ -251,6 +270,8 @@ def load_demo(today: date | None = None) -> dict[str, Any]:
     load_council_demo(past)
     current = _open_cycle(on, arenas, criteria, past, users)
     db.session.flush()
+    _document_settings(data, past, arenas)
+    carry_forward_settings(past, current)
     for assessment in db.session.scalars(db.select(Assessment)):
         audit.record(None, "assessment", assessment.id, "demo_loaded",
                      to_state=assessment.state)

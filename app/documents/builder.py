@@ -11,14 +11,18 @@ import importlib.util
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from babel.dates import format_date
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.clock import today
+from app.documents.order import norwegian_key as norwegian_key  # re-exported
+from app.documents.order import sort_arenas
+from app.documents.prose import SentenceLedger, count_words, looks_english, no_break_numbers
 from app.documents.sentences import OUTCOMES, Sentences
 from app.extensions import db
 from app.models import (
@@ -34,8 +38,6 @@ from app.models import (
 from workflows.assessment import AssessmentState
 
 BABEL_LOCALES = {"nb": "nb_NO", "en": "en_GB"}
-# Norwegian alphabetical order: æ, ø, å after z (ä and ö sort with æ and ø).
-_NORWEGIAN = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"})
 
 
 @dataclass(frozen=True)
@@ -59,16 +61,40 @@ class Section:
     recommendation_label: str
     decision_label: str
     outcome: str | None
+    ratings: str = ""
+    # The office's own wording per paragraph ("opening", "participation", "gain").
+    edits: tuple[tuple[str, str], ...] = ()
+    name_lang: str = ""  # "en" when the arena's name is English in a Norwegian document
 
     @property
     def opening(self) -> str:
         """The first paragraph: what the arena is and who follows it up."""
-        return " ".join(t for t in (self.description, self.responsible) if t)
+        edited = dict(self.edits).get("opening")
+        return edited or " ".join(t for t in (self.description, self.responsible) if t)
+
+    def text_of(self, paragraph: str) -> str:
+        """The paragraph as printed: the office's wording when it rewrote it."""
+        if paragraph == "opening":
+            return self.opening
+        return dict(self.edits).get(paragraph) or getattr(self, paragraph)
+
+    @property
+    def edited(self) -> frozenset[str]:
+        """The paragraphs the office rewrote."""
+        return frozenset(key for key, _ in self.edits)
+
+    @property
+    def body(self) -> tuple[str, ...]:
+        """The prose paragraphs in print order, empty ones left out."""
+        return tuple(t for t in (self.text_of(k) for k in PARAGRAPHS) if t)
 
     @property
     def council_lines(self) -> str:
         """The council's decision with its case and vote, as one paragraph."""
         return " ".join(t for t in (self.decision, self.case, self.vote) if t)
+
+
+PARAGRAPHS = ("opening", "participation", "gain")
 
 
 @dataclass(frozen=True)
@@ -79,6 +105,9 @@ class Part:
     title: str
     intro: tuple[str, ...]
     sections: tuple[Section, ...]
+    # Part 2 as one text with one recommendation (as the seed writes it), when they agree.
+    joint: tuple[str, ...] = ()
+    joint_closing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,15 +138,24 @@ class ReviewDocument:
     appendix: Table
     totals: Table
     page_label: str
+    # When the files were made (their created/modified metadata); not part of the fingerprint.
+    assembled_at: datetime | None = None
 
     @property
     def sections(self) -> tuple[Section, ...]:
         """Every arena section, part 1 first."""
         return tuple(s for p in self.parts for s in p.sections)
 
+    @property
+    def english_names(self) -> frozenset[str]:
+        """Arena names to mark as English (lang="en") in a Norwegian document."""
+        return frozenset(s.name for s in self.sections if s.name_lang == "en")
+
     def fingerprint(self) -> str:
         """A SHA-256 of the whole structure: equal fingerprints mean equal documents."""
-        payload = json.dumps(dataclasses.asdict(self), sort_keys=True, ensure_ascii=False)
+        data = dataclasses.asdict(self)
+        data.pop("assembled_at", None)
+        payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -131,6 +169,11 @@ class _Inputs:
     overrides: dict[str, str]
     assessments: list[Assessment]
     decisions: dict[int, Any]
+
+
+def running_head(doc: ReviewDocument) -> str:
+    """The line at the top of every page: the municipality and the reference."""
+    return doc.municipality + (f" · {doc.archive_reference}" if doc.archive_reference else "")
 
 
 def decision_references(cycle_id: int) -> dict[int, Any]:
@@ -176,16 +219,14 @@ def build_review(cycle_id: int, locale: str = "nb") -> ReviewDocument:
 # --------------------------------------------------------------------------- composing
 
 
-def norwegian_key(name: str) -> str:
-    """A sort key that puts æ, ø and å after z, as Norwegian readers expect."""
-    return name.casefold().translate(_NORWEGIAN)
-
-
-def _sort_key(order: PartOrder):
-    if order == PartOrder.CUSTOM:
-        return lambda a: (a.arena.sort_order is None, a.arena.sort_order or 0,
-                          norwegian_key(a.arena.name))
-    return lambda a: norwegian_key(a.arena.name)
+def _ordered(inputs: _Inputs) -> list[Assessment]:
+    """The assessments in the document's order (see app.documents.order)."""
+    settings = inputs.settings
+    custom = bool(settings and settings.part_order == PartOrder.CUSTOM)
+    by_arena = {a.arena.id: a for a in inputs.assessments}
+    arenas = sort_arenas([a.arena for a in inputs.assessments], custom,
+                         settings.arena_order if settings else None)
+    return [by_arena[a.id] for a in arenas]
 
 
 def _label(org: Organisation | None, key: str, locale: str) -> str:
@@ -206,23 +247,56 @@ def _document_date(inputs: _Inputs) -> date:
 def _compose(inputs: _Inputs, words: Sentences) -> ReviewDocument:
     cycle, locale = inputs.cycle, words.locale
     municipality = inputs.organisation.name if inputs.organisation else ""
-    order = inputs.settings.part_order if inputs.settings else PartOrder.ALPHABETICAL
-    ordered = sorted(inputs.assessments, key=_sort_key(order))
-    built = [_section(a, inputs, words) for a in ordered]
+    ledger = SentenceLedger()
+    built = [_section(a, inputs, words, ledger) for a in _ordered(inputs)]
     sections = [s for s in built if s.part == 1] + [s for s in built if s.part == 2]
-    intro = cycle.introduction_en if locale == "en" else cycle.introduction_nb
+    settings = inputs.settings
     return ReviewDocument(
         locale=locale, cycle_id=cycle.id, year=cycle.year, municipality=municipality,
-        title=words.render("title", year=cycle.year, municipality=municipality),
-        reference_label=words.text("reference"), archive_reference=cycle.archive_reference,
+        title=(settings and settings.title.strip()) or words.render(
+            "title", year=cycle.year, municipality=municipality),
+        reference_label=(settings and settings.reference_label.strip()) or words.text(
+            "reference"),
+        archive_reference=cycle.archive_reference,
         date_label=words.text("date"),
         date_text=format_date(_document_date(inputs), "long", locale=BABEL_LOCALES[locale]),
         introduction_title=words.text("introduction"),
-        introduction=_paragraphs(intro or cycle.introduction_nb),
+        introduction=_introduction(inputs, words),
         parts=(_part_one(inputs, words, sections), _part_two(municipality, words, sections)),
         appendix=_appendix(words, sections), totals=_totals(words, sections),
-        page_label=words.text("page"),
+        page_label=words.text("page"), assembled_at=clock.now(),
     )
+
+
+def _mid_sentence(label: str, _locale: str) -> str:
+    """A label as it stands inside a sentence: its first letter in lower case."""
+    return label[:1].lower() + label[1:]
+
+
+def _introduction(inputs: _Inputs, words: Sentences) -> tuple[str, ...]:
+    """The office's introduction, then the basis for the council's treatment (one sentence)."""
+    cycle, locale = inputs.cycle, words.locale
+    text = (cycle.introduction_en if locale == "en" else "") or cycle.introduction_nb
+    paragraphs = list(_paragraphs(text))
+    basis = (inputs.settings.council_basis.strip() if inputs.settings else "")
+    council = _mid_sentence(_label(inputs.organisation, "council_label", locale), locale)
+    sentence = words.text("council_basis" if basis else "council_treatment").format(
+        basis=basis, council=council)
+    if paragraphs:
+        paragraphs[-1] = f"{paragraphs[-1]} {sentence}"
+    else:
+        paragraphs.append(sentence)
+    return tuple(paragraphs)
+
+
+def _assessed_by(inputs: _Inputs, words: Sentences) -> str:
+    """Who made the assessments, true to the cycle's sign-off setting (said once)."""
+    locale = words.locale
+    if inputs.cycle.requires_sign_off:
+        head = _mid_sentence(_label(inputs.organisation, "head_label", locale), locale)
+        return words.text("assessed_by_head").format(head=head)
+    unit = _mid_sentence(_label(inputs.organisation, "portfolio_label", locale), locale)
+    return words.text("assessed_by_unit").format(unit=unit)
 
 
 def _part_one(inputs: _Inputs, words: Sentences, sections: list[Section]) -> Part:
@@ -230,21 +304,48 @@ def _part_one(inputs: _Inputs, words: Sentences, sections: list[Section]) -> Par
     criteria = [c.label(locale).lower() for c in inputs.cycle.criteria_set.criteria]
     head = _label(inputs.organisation, "head_label", locale)
     intro = words.render("part1_intro", criteria=words.join(criteria),
-                         head=head.lower() if locale == "nb" else head)
+                         head=_mid_sentence(head, locale))
+    if "{head}" not in words.templates["part1_intro"]:
+        intro = f"{intro} {_assessed_by(inputs, words)}"
     return Part(1, words.text("part1"), (intro,), tuple(s for s in sections if s.part == 1))
 
 
 def _part_two(municipality: str, words: Sentences, sections: list[Section]) -> Part:
     cities = tuple(s for s in sections if s.part == 2)
-    intro = (words.render("part2_intro", municipality=municipality, count=len(cities),
-                          names=words.join([s.name for s in cities])),) if cities else ()
-    return Part(2, words.text("part2"), intro, cities)
+    if not cities:
+        return Part(2, words.text("part2"), (), ())
+    count = count_words(len(cities), words.locale)
+    intro = words.render("part2_intro", municipality=municipality, count=count,
+                         names=words.join([s.name for s in cities]))
+    if not _agree(cities):
+        return Part(2, words.text("part2"), (intro,), cities)
+    first = cities[0]
+    opening = " ".join(t for t in (intro, first.responsible) if t)
+    texts = tuple(_city_paragraph(c) for c in cities)
+    closing = tuple(t for t in (first.recommendation, first.council_lines) if t)
+    return Part(2, words.text("part2"), (), cities, joint=(opening, *[t for t in texts if t]),
+                joint_closing=closing)
 
 
-def _answer_texts(assessment: Assessment, kinds: set[CriterionKind]) -> str:
+def _agree(cities: tuple[Section, ...]) -> bool:
+    """One text for all friendship cities when they share responsibility, recommendation and
+    decision; otherwise each city keeps its own entry."""
+    keys = {(c.responsible, c.recommendation, c.council_lines) for c in cities}
+    return len(cities) > 1 and len(keys) == 1 and not any(
+        "opening" in c.edited for c in cities)
+
+
+def _city_paragraph(city: Section) -> str:
+    """What one friendship city's entry says, without the shared sentences."""
+    return " ".join(t for t in (city.description, city.text_of("participation"),
+                                city.text_of("gain")) if t)
+
+
+def _answer_texts(assessment: Assessment, kinds: set[CriterionKind],
+                  ledger: SentenceLedger) -> str:
     texts = [assessment.answer(c.key).get("text") or ""
              for c in assessment.cycle.criteria_set.criteria if c.kind in kinds]
-    return " ".join(t.strip() for t in texts if t.strip())
+    return ledger.fresh(texts)
 
 
 def _participation_value(assessment: Assessment) -> str | None:
@@ -254,21 +355,42 @@ def _participation_value(assessment: Assessment) -> str | None:
     return None
 
 
-def _section(assessment: Assessment, inputs: _Inputs, words: Sentences) -> Section:
+def _ratings(assessment: Assessment, words: Sentences) -> str:
+    """'Deltakelse: aktiv · Læringsutbytte: middels · …' for every rated criterion."""
+    pairs = []
+    for criterion in assessment.cycle.criteria_set.criteria:
+        if criterion.kind == CriterionKind.TEXT:
+            continue
+        value = words.rating_word(assessment.answer(criterion.key).get("value"))
+        if value:
+            pairs.append(f"{criterion.label(words.locale)}: {value}")
+    return " · ".join(pairs)
+
+
+def _edits(inputs: _Inputs, arena_id: int, locale: str) -> tuple[tuple[str, str], ...]:
+    stored = (inputs.settings.paragraph_edits if inputs.settings else None) or {}
+    return tuple((key, no_break_numbers(text)) for key in PARAGRAPHS
+                 if (text := (stored.get(f"{arena_id}:{key}:{locale}") or "").strip()))
+
+
+def _section(assessment: Assessment, inputs: _Inputs, words: Sentences,
+             ledger: SentenceLedger) -> Section:
     arena, locale = assessment.arena, words.locale
     decided = assessment.state == AssessmentState.DECIDED
     outcome = assessment.decision_outcome.value if decided and assessment.decision_outcome else None
     by_council = bool(decided and assessment.routed_to_council and outcome)
     council = _label(inputs.organisation, "council_label", locale)
-    case, vote = _case_lines(inputs.decisions.get(assessment.id) if by_council else None, words)
+    details = inputs.settings is None or inputs.settings.show_council_details
+    case, vote = _case_lines(inputs.decisions.get(assessment.id) if by_council and details
+                             else None, words)
     recommendation = assessment.recommendation.value if assessment.recommendation else None
     decision_label = words.outcome_label(outcome) or words.text("undecided")
     return Section(
         arena_id=arena.id, assessment_id=assessment.id, name=arena.name, part=arena.part,
-        description=arena.description(locale),
+        description=no_break_numbers(arena.description(locale)),
         responsible=words.responsible([p.head_title(locale) for p in arena.portfolios]),
-        participation=_answer_texts(assessment, {CriterionKind.PARTICIPATION}),
-        gain=_answer_texts(assessment, {CriterionKind.RATING, CriterionKind.TEXT}),
+        participation=_answer_texts(assessment, {CriterionKind.PARTICIPATION}, ledger),
+        gain=_answer_texts(assessment, {CriterionKind.RATING, CriterionKind.TEXT}, ledger),
         recommendation=words.recommendation(recommendation),
         decision=words.decision(outcome, council) if by_council else "",
         case=case, vote=vote,
@@ -276,7 +398,9 @@ def _section(assessment: Assessment, inputs: _Inputs, words: Sentences) -> Secti
         participation_label=words.participation_label(_participation_value(assessment)),
         recommendation_label=words.outcome_label(recommendation),
         decision_label=f"{decision_label} ({council})" if by_council else decision_label,
-        outcome=outcome,
+        outcome=outcome, ratings=_ratings(assessment, words),
+        edits=_edits(inputs, arena.id, locale),
+        name_lang="en" if locale == "nb" and looks_english(arena.name) else "",
     )
 
 

@@ -7,6 +7,7 @@ PAGE/NUMPAGES fields in the footer, and the appendix as a real table with a repe
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 from docx import Document
@@ -16,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from app.documents.builder import Part, ReviewDocument, Table
+from app.documents.builder import Part, ReviewDocument, Table, running_head
 
 LANGUAGE_TAGS = {"nb": "nb-NO", "en": "en-GB"}
 FIELD_RE = re.compile(r"\{(page|pages)\}")
@@ -48,9 +49,32 @@ def _set_up(word, doc: ReviewDocument) -> None:
     section.top_margin, section.bottom_margin = Mm(20), Mm(22)
     word.styles["Normal"].font.size = Pt(11)
     _set_language(word, LANGUAGE_TAGS.get(doc.locale, "nb-NO"))
-    props = word.core_properties
-    props.title, props.author, props.language = doc.title, doc.municipality, doc.locale
+    _core_properties(word, doc)
+    _running_header(section, doc)
     _footer(section, doc.page_label)
+
+
+def _core_properties(word, doc: ReviewDocument) -> None:
+    """Title, author (the municipality) and the assembly time; nothing left from the template
+    the library ships (its 2013 dates, its name in the comments and last-modified-by)."""
+    props = word.core_properties
+    at = (doc.assembled_at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    props.title, props.author, props.language = doc.title, doc.municipality, doc.locale
+    props.last_modified_by = doc.municipality
+    props.created = props.modified = at
+    props.revision = 1
+    for name in ("comments", "keywords", "subject", "category", "content_status",
+                 "identifier", "version"):
+        setattr(props, name, "")
+    props.subject = doc.archive_reference
+
+
+def _running_header(section, doc: ReviewDocument) -> None:
+    """The municipality and the reference at the top right of every page, as in the PDF."""
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run(running_head(doc))
+    run.font.size = Pt(8)
 
 
 def _set_language(word, tag: str) -> None:
@@ -98,25 +122,36 @@ class _Body:
         self.styles = {name: word.styles[name].style_id
                        for name in ("Title", "Heading 1", "Heading 2")}
 
-    def paragraph(self, text: str, style: str | None = None, bold: bool = False):
-        """A paragraph with one run of `text` (in a named paragraph style, or Normal)."""
+    def paragraph(self, text: str, style: str | None = None, bold: bool = False,
+                  keep_next: bool = False, lang: str | None = None):
+        """A paragraph with one run of `text` (in a named paragraph style, or Normal); with
+        `keep_next` Word keeps it on the page of the next one (an entry stays together)."""
         p = OxmlElement("w:p")
-        if style:
-            properties, style_ref = OxmlElement("w:pPr"), OxmlElement("w:pStyle")
-            style_ref.set(qn("w:val"), self.styles[style])
-            properties.append(style_ref)
+        if style or keep_next:
+            properties = OxmlElement("w:pPr")
+            if style:
+                style_ref = OxmlElement("w:pStyle")
+                style_ref.set(qn("w:val"), self.styles[style])
+                properties.append(style_ref)
+            if keep_next:
+                properties.append(OxmlElement("w:keepNext"))
             p.append(properties)
-        p.append(_run(text, bold))
+        p.append(_run(text, bold, lang))
         self.end.addprevious(p)
         return p
 
 
-def _run(text: str, bold: bool = False):
-    """A w:r element holding `text` (spaces kept)."""
+def _run(text: str, bold: bool = False, lang: str | None = None):
+    """A w:r element holding `text` (spaces kept), bold and in another language if asked."""
     run = OxmlElement("w:r")
-    if bold:
+    if bold or lang:
         properties = OxmlElement("w:rPr")
-        properties.append(OxmlElement("w:b"))
+        if bold:
+            properties.append(OxmlElement("w:b"))
+        if lang:
+            language = OxmlElement("w:lang")
+            language.set(qn("w:val"), lang)
+            properties.append(language)
         run.append(properties)
     element = OxmlElement("w:t")
     element.set(qn("xml:space"), "preserve")
@@ -137,14 +172,20 @@ def _part(body: _Body, part: Part) -> None:
     body.paragraph(part.title, "Heading 1")
     for paragraph in part.intro:
         body.paragraph(paragraph)
+    if part.joint:
+        for text in part.joint:
+            body.paragraph(text, keep_next=True)
+        for text in part.joint_closing:
+            body.paragraph(text, bold=True)
+        return
     for s in part.sections:
-        body.paragraph(s.name, "Heading 2")
-        for text in (s.opening, s.participation, s.gain):
+        body.paragraph(s.name, "Heading 2", lang="en-GB" if s.name_lang == "en" else None)
+        for text in (*s.body, s.ratings):
             if text:
-                body.paragraph(text)
-        for text in (s.recommendation, s.council_lines):
-            if text:
-                body.paragraph(text, bold=True)
+                body.paragraph(text, keep_next=True)
+        closing = [t for t in (s.recommendation, s.council_lines) if t]
+        for index, text in enumerate(closing):
+            body.paragraph(text, bold=True, keep_next=index < len(closing) - 1)
 
 
 def _appendix(word, body: _Body, doc: ReviewDocument) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.documents.sentences import (
@@ -33,20 +33,37 @@ class PublishForm(FlaskForm):
     """Publishing a version needs nothing but the CSRF token."""
 
 
+class ParagraphsForm(FlaskForm):
+    """The office's own wording of an arena's three generated paragraphs."""
+
+    opening = TextAreaField(_l("Beskrivelse og ansvar"), validators=[Length(max=TEXT_MAX)])
+    participation = TextAreaField(_l("Deltakelse"), validators=[Length(max=TEXT_MAX)])
+    gain = TextAreaField(_l("Utbytte og verdi"), validators=[Length(max=TEXT_MAX)])
+
+
 class DocumentSettingsForm(FlaskForm):
     """The introduction, the order of the arenas and the date printed on the document."""
 
+    title = StringField(_l("Tittel"), validators=[Length(max=300)])
+    reference_label = StringField(_l("Ledetekst for referansen"), validators=[Length(max=100)])
+    council_basis = StringField(_l("Grunnlaget for politisk behandling"),
+                                validators=[Length(max=500)])
+    show_council_details = BooleanField(_l("Vis saksnummer og avstemning ved vedtakene"))
     introduction_nb = TextAreaField(_l("Innledning (bokmål)"), validators=[Length(max=TEXT_MAX)])
     introduction_en = TextAreaField(_l("Innledning (engelsk)"), validators=[Length(max=TEXT_MAX)])
     part_order = RadioField(_l("Rekkefølge på arenaene"), choices=[
         SelectChoice(PartOrder.ALPHABETICAL.value, _l("Alfabetisk")),
-        SelectChoice(PartOrder.CUSTOM.value, _l("Rekkefølgen satt i arenaregisteret")),
+        SelectChoice(PartOrder.CUSTOM.value, _l("Kontorets egen rekkefølge")),
     ], validators=[InputRequired()])
     document_date = DateField(_l("Dato på dokumentet"), validators=[Optional()])
 
     def values(self) -> dict:
         """The form as the operation's input."""
         return {
+            "title": (self.title.data or "").strip(),
+            "reference_label": (self.reference_label.data or "").strip(),
+            "council_basis": (self.council_basis.data or "").strip(),
+            "show_council_details": bool(self.show_council_details.data),
             "introduction_nb": (self.introduction_nb.data or "").strip(),
             "introduction_en": (self.introduction_en.data or "").strip(),
             "part_order": PartOrder(self.part_order.data),

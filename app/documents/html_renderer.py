@@ -26,9 +26,11 @@ ENV = jinja2.Environment(
 )
 
 
-def render_fragment(doc: ReviewDocument) -> Markup:
-    """The document as one <article> (site classes, no page furniture), already escaped."""
-    return Markup(ENV.get_template("documents/_document.html").render(doc=doc))
+def render_fragment(doc: ReviewDocument, edited_label: str = "") -> Markup:
+    """The document as one <article> (site classes, no page furniture), already escaped; with
+    `edited_label` the paragraphs the office rewrote carry that tag (the office's preview)."""
+    return Markup(ENV.get_template("documents/_document.html").render(
+        doc=doc, show_edits=bool(edited_label), edited_label=edited_label))
 
 
 def render_html(doc: ReviewDocument) -> str:

@@ -7,7 +7,7 @@ fails, so a crash leaves no half document and no published change.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -25,7 +25,16 @@ from app.documents.operations import (
     start_assembly_job,
 )
 from app.extensions import db
-from app.models import AssemblyJob, Assessment, Cycle, CycleStatus, DocumentVersion, JobStatus, User
+from app.models import (
+    AssemblyJob,
+    Assessment,
+    Cycle,
+    CycleStatus,
+    DocumentVersion,
+    JobStatus,
+    SchedulerLease,
+    User,
+)
 from app.notifications.outbox import absolute_link, queue_mail
 from workflows.assessment import AssessmentState
 from workflows.roles import Role
@@ -140,3 +149,13 @@ def notify_document_ready(cycle: Cycle, number: int) -> int:
                    context={"cycle_title": cycle.title, "link": link}, cycle_id=cycle.id,
                    dedupe_key=f"document_ready:{cycle.id}:{number}:{user.id}")
     return len(office)
+
+
+def scheduler_running() -> bool:
+    """True while a scheduler process holds its lease (it picks up queued assembly jobs)."""
+    until = db.session.scalar(sa.select(sa.func.max(SchedulerLease.lease_until))
+                              .where(SchedulerLease.holder.is_not(None)))
+    if until is None:
+        return False
+    until = until if until.tzinfo else until.replace(tzinfo=UTC)
+    return until > clock.now().astimezone(UTC)

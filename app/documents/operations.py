@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from app import audit
 from app.clock import now
-from app.cycles.lifecycle import subject_for, transition_cycle
-from app.documents.builder import ReviewDocument, build_review
+from app.documents.builder import PARAGRAPHS, ReviewDocument, build_review
+from app.documents.order import checked_order, sort_arenas
 from app.documents.sentences import DEFAULTS, LOCALES, SENTENCE_KEYS, template_errors
 from app.documents.versions import (
     new_relative_path,
@@ -158,6 +158,8 @@ def publish_version(cycle: Cycle, number: int, actor: Any, *,
     when every assessment is decided, else only `confirmed` (the office was shown what is not
     decided). A cycle already published only changes which version is public.
     """
+    from app.cycles import lifecycle  # it imports this module (carried-forward settings)
+
     _require_office(actor)
     versions = versions_of(cycle)
     chosen = [v for v in versions if v.number == number]
@@ -167,7 +169,7 @@ def publish_version(cycle: Cycle, number: int, actor: Any, *,
         raise TransitionNotAllowed("publish_version", ["this version is already published"])
     step = None
     if cycle.status != CycleStatus.PUBLISHED:
-        undecided = subject_for(cycle).undecided_count
+        undecided = lifecycle.subject_for(cycle).undecided_count
         step = "publish_undecided" if undecided else "publish_cycle"
         if undecided and not confirmed:
             raise ConfirmationRequired(step, [f"{undecided} assessments are not decided"])
@@ -179,7 +181,7 @@ def publish_version(cycle: Cycle, number: int, actor: Any, *,
     audit.record(actor, "cycle", cycle.id, "document_published", number=number,
                  withdrawn=withdrawn)
     if step is not None:
-        transition_cycle(actor, cycle, step)
+        lifecycle.transition_cycle(actor, cycle, step)
     db.session.flush()
     return chosen
 
@@ -259,12 +261,83 @@ def _settings_row(cycle: Cycle) -> DocumentSettings:
     return row
 
 
+CARRIED_SETTINGS = ("part_order", "title", "reference_label", "council_basis",
+                    "show_council_details")
+
+
+def carry_forward_settings(source: Cycle, target: Cycle) -> DocumentSettings | None:
+    """Next year's document starts from this year's front matter and order (not its date
+    or the paragraphs the office rewrote for this year's answers)."""
+    old = db.session.get(DocumentSettings, source.id)
+    if old is None:
+        return None
+    row = _settings_row(target)
+    for name in CARRIED_SETTINGS:
+        setattr(row, name, getattr(old, name))
+    row.arena_order = list(old.arena_order or [])
+    db.session.flush()
+    return row
+
+
+def current_order(cycle: Cycle) -> list:
+    """The cycle's arenas in the document's present order (part 1, then part 2)."""
+    row = db.session.get(DocumentSettings, cycle.id)
+    custom = bool(row and row.part_order == PartOrder.CUSTOM)
+    return sort_arenas(cycle.arenas, custom, row.arena_order if row else None)
+
+
+def set_arena_order(cycle: Cycle, actor: Any, order: Sequence[int] | None) -> bool:
+    """The office's own order of the arenas (ids, both parts), or alphabetical with None.
+    Refuses an order that is not exactly the cycle's arenas; True when something changed."""
+    _require_office(actor)
+    row = _settings_row(cycle)
+    if order is None:
+        changed = row.part_order != PartOrder.ALPHABETICAL
+        row.part_order = PartOrder.ALPHABETICAL
+    else:
+        checked = checked_order(order, [a.id for a in cycle.arenas])
+        if checked is None:
+            raise ValidationFailed({"order": "not the cycle's arenas"})
+        changed = row.part_order != PartOrder.CUSTOM or list(row.arena_order or []) != checked
+        row.part_order, row.arena_order = PartOrder.CUSTOM, checked
+    if changed:
+        row.updated_at, row.updated_by_id = now(), actor.id
+        audit.record(actor, "cycle", cycle.id, "document_order_changed",
+                     order=row.part_order.value)
+    db.session.flush()
+    return changed
+
+
+def save_paragraph(cycle: Cycle, actor: Any, arena_id: int, paragraph: str, locale: str,
+                   text: str) -> bool:
+    """The office's own wording of one generated paragraph (empty text: back to generated)."""
+    _require_office(actor)
+    if paragraph not in PARAGRAPHS or locale not in LOCALES or arena_id not in {
+            a.id for a in cycle.arenas}:
+        raise ValidationFailed({"paragraph": "unknown"})
+    row = _settings_row(cycle)
+    edits = dict(row.paragraph_edits or {})
+    key, text = f"{arena_id}:{paragraph}:{locale}", text.strip()
+    if edits.get(key, "") == text:
+        return False
+    if text:
+        edits[key] = text
+    else:
+        edits.pop(key, None)
+    row.paragraph_edits, row.updated_at, row.updated_by_id = edits, now(), actor.id
+    audit.record(actor, "cycle", cycle.id, "document_paragraph_edited", arena_id=arena_id,
+                 paragraph=paragraph, locale=locale, cleared=not text)
+    db.session.flush()
+    return True
+
+
 def update_document_settings(cycle: Cycle, actor: Any, values: dict[str, Any]) -> list[str]:
     """The introduction (nb, en), the order of the arenas and the document's date."""
     _require_office(actor)
     row = _settings_row(cycle)
     targets = {"introduction_nb": cycle, "introduction_en": cycle, "part_order": row,
-               "document_date": row}
+               "document_date": row, "title": row, "reference_label": row,
+               "council_basis": row, "show_council_details": row}
     changed = []
     for name, target in targets.items():
         if name in values and getattr(target, name) != values[name]:

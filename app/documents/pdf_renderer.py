@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,7 +16,7 @@ from markupsafe import Markup
 from weasyprint import HTML
 
 from app import ROOT
-from app.documents.builder import ReviewDocument
+from app.documents.builder import ReviewDocument, running_head
 from app.documents.html_renderer import ENV
 
 PDF_VARIANT = "pdf/a-2b"
@@ -53,12 +54,13 @@ def pdf_html(doc: ReviewDocument) -> str:
     """The HTML WeasyPrint lays out."""
     regular, bold = font_files()
     before, middle, after = _page_parts(doc.page_label)
-    running = doc.municipality + (f" · {doc.archive_reference}" if doc.archive_reference else "")
+    running = running_head(doc)
+    at = (doc.assembled_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     return ENV.get_template("documents/pdf.html").render(
         doc=doc, fonts=[{"url": css_string(regular.as_uri()), "weight": 400},
                         {"url": css_string(bold.as_uri()), "weight": 700}],
         page_before=before, page_middle=middle, page_after=after,
-        running_head=css_string(running),
+        running_head=css_string(running), created=at.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
 
 

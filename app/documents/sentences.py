@@ -29,8 +29,7 @@ SENTENCE_KEYS = tuple(PLACEHOLDERS)
 DEFAULTS: dict[str, dict[str, str]] = {
     "nb": {
         "title": "Internasjonale samarbeidsarenaer – gjennomgang {year}",
-        "part1_intro": "Arenaene i denne delen er vurdert etter {criteria}. "
-                       "Vurderingen av hver arena er gjort av ansvarlig {head}.",
+        "part1_intro": "Arenaene i denne delen er vurdert etter {criteria}.",
         "part2_intro": "{municipality} har {count} vennskapsbyer: {names}.",
         "responsible": "{heads} har ansvar for å følge opp samarbeidet.",
         "recommendation.continue": "Det anbefales å videreføre samarbeidet.",
@@ -52,8 +51,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "International cooperation arenas – review {year}",
-        "part1_intro": "The arenas in this part are assessed on {criteria}. "
-                       "Each assessment was made by the responsible {head}.",
+        "part1_intro": "The arenas in this part are assessed on {criteria}.",
         "part2_intro": "{municipality} has {count} friendship cities: {names}.",
         "responsible": "Following up the cooperation is the responsibility of {heads}.",
         "recommendation.continue": "The recommendation is to continue the cooperation.",
@@ -87,6 +85,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "page": "Side {page} av {pages}", "total": "Totalt", "and": "og",
         "undecided": "Ikke avgjort", "case_prefix": "sak", "archive": "arkivsak",
         "col_outcome": "Utfall", "col_count": "Antall",
+        "assessed_by_head": "Vurderingene er gjort av ansvarlig {head} for hvert samarbeid.",
+        "assessed_by_unit": "Vurderingene er gjort av ansvarlig {unit} for hvert samarbeid.",
+        "council_treatment": "Medlemskap som forutsetter politiske avveininger, "
+                             "blir behandlet i {council}.",
+        "council_basis": "Medlemskap som forutsetter politiske avveininger, blir i tråd med "
+                         "{basis} behandlet i {council}.",
     },
     "en": {
         "reference": "Archive reference", "date": "Date", "introduction": "Introduction",
@@ -98,6 +102,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "page": "Page {page} of {pages}", "total": "Total", "and": "and",
         "undecided": "Not decided", "case_prefix": "case", "archive": "archive ref.",
         "col_outcome": "Outcome", "col_count": "Number",
+        "assessed_by_head": "Each assessment was made by the {head} responsible for it.",
+        "assessed_by_unit": "Each assessment was made by the {unit} responsible for it.",
+        "council_treatment": "Memberships that call for political judgement are put before "
+                             "the {council}.",
+        "council_basis": "In line with {basis}, memberships that call for political judgement "
+                         "are put before the {council}.",
     },
 }
 OUTCOME_LABELS: dict[str, dict[str, str]] = {
@@ -112,6 +122,12 @@ TOTAL_LABELS: dict[str, dict[str, str]] = {
            "terminate": "Avsluttet", "join": "Meldt inn", "consider_joining": "Innmelding utredes"},
     "en": {"continue": "Continued", "continue_and_strengthen": "Continued and strengthened",
            "terminate": "Ended", "join": "Joined", "consider_joining": "Joining under study"},
+}
+RATING_WORDS: dict[str, dict[str, str]] = {
+    "nb": {"active": "aktiv", "passive": "passiv", "high": "stort", "medium": "middels",
+           "low": "lite", "none": "ingen"},
+    "en": {"active": "active", "passive": "passive", "high": "high", "medium": "medium",
+           "low": "low", "none": "none"},
 }
 PARTICIPATION_LABELS: dict[str, dict[str, str]] = {
     "nb": {"active": "Aktiv", "passive": "Passiv"},
@@ -203,6 +219,10 @@ class Sentences:
     def participation_label(self, value: str | None) -> str:
         """'Aktiv' / 'Passiv' ('' when unanswered)."""
         return PARTICIPATION_LABELS[self.locale].get(value or "", "")
+
+    def rating_word(self, value: str | None) -> str:
+        """A rating or participation value as a word in running text ('' when unanswered)."""
+        return RATING_WORDS[self.locale].get(value or "", "")
 
     def total_label(self, outcome: str | None) -> str:
         """How an outcome is counted in the totals."""

@@ -25,6 +25,7 @@ from app.documents.forms import (
     sentences_form_class,
 )
 from app.documents.html_renderer import extract_fragment, render_fragment
+from app.documents.jobs import scheduler_running
 from app.documents.sentences import PLACEHOLDERS
 from app.documents.versions import published_versions, read_version, versions_of
 from app.errors import ValidationFailed
@@ -84,7 +85,7 @@ def cycle_page(year: int):
         "documents/cycle.html", cycle=cycle, job=latest_job(cycle),
         groups=grouped(versions_of(cycle)), changes=changes_since_last_year(cycle),
         assemble_form=AssembleForm(locale=locale_code()), publish_form=PublishForm(),
-        job_labels=JOB_LABELS, job_colours=JOB_COLOURS)
+        job_labels=JOB_LABELS, job_colours=JOB_COLOURS, scheduler_running=scheduler_running())
 
 
 @bp.post("/documents/<int:year>/assemble")
@@ -147,7 +148,7 @@ def version_view(year: int, number: int):
 def preview(year: int):
     """The document as today's data would make it, without keeping a version."""
     cycle = office_cycle(year)
-    fragment = render_fragment(build_review(cycle.id, locale_code()))
+    fragment = render_fragment(build_review(cycle.id, locale_code()), _("Redigert"))
     return render_template("documents/view.html", cycle=cycle, fragment=fragment, version=None,
                            downloads=[], public=False)
 
@@ -159,6 +160,9 @@ def settings(year: int):
     cycle = office_cycle(year)
     row = db.session.get(DocumentSettings, cycle.id)
     form = DocumentSettingsForm(data={
+        "title": row.title if row else "", "reference_label": row.reference_label if row else "",
+        "council_basis": row.council_basis if row else "",
+        "show_council_details": row.show_council_details if row else True,
         "introduction_nb": cycle.introduction_nb, "introduction_en": cycle.introduction_en,
         "part_order": (row.part_order if row else PartOrder.ALPHABETICAL).value,
         "document_date": row.document_date if row else None})

@@ -134,5 +134,15 @@ class DocumentSettings(db.Model):
         enum_column(PartOrder, "document_part_order"), default=PartOrder.ALPHABETICAL
     )
     document_date: Mapped[date | None]
+    # Front matter: empty means the neutral default of the document's language.
+    title: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    reference_label: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    council_basis: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Case numbers and votes printed with the council's decisions (off for illustrative data).
+    show_council_details: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The office's order: arena ids, part 1 and part 2 together (arenas missing go last).
+    arena_order: Mapped[list | None] = mapped_column(sa.JSON, default=list)
+    # The office's own wording of generated paragraphs: "arena_id:paragraph:locale" -> text.
+    paragraph_edits: Mapped[dict | None] = mapped_column(sa.JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

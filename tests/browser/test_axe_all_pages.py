@@ -48,6 +48,7 @@ SKIPPED_STATUSES = (403, 404)
 # Endpoints that are not pages (files) or only answer POST in practice.
 NOT_PAGES = {"static", "calendar.feed"}  # calendar.feed: an ICS file, not HTML
 NOT_PAGES |= {"about.healthz"}  # JSON for monitoring
+NOT_PAGES |= {"documents.job_status"}  # JSON the document page polls
 NOT_PAGES |= {"documents.version_file", "documents.publication_file",  # PDF/DOCX files
               "documents.export_xlsx", "documents.export_csv"}
 NOT_PAGES |= {f"api.{e.name}" for e in json_api.endpoints}  # the JSON API (Bearer tokens)

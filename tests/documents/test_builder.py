@@ -42,10 +42,15 @@ def test_2021_has_every_arena_in_its_part_with_the_seeds_sentences(app):
         assert all(h.lower() in section.responsible.lower() for h in arena["heads"])
     for name, sentence in TWO_HEADS.items():
         assert by_name[name].responsible == sentence
-    assert [s.name for s in part2.sections] == ["Göteborg", "Newcastle", "Seattle", "Åbo/Turku",
-                                                "Århus"]
-    assert part2.intro == ("Bergen kommune har 5 vennskapsbyer: Göteborg, Newcastle, Seattle, "
-                           "Åbo/Turku og Århus.",)
+    # the demo keeps the seed's own order, not the alphabet
+    assert [s.name for s in part2.sections] == ["Göteborg", "Århus", "Åbo/Turku", "Newcastle",
+                                                "Seattle"]
+    # one combined text with one recommendation, cities in register order, count in words
+    assert part2.intro == ()
+    assert part2.joint[0] == ("Bergen kommune har fem vennskapsbyer: Göteborg, Århus, Åbo/Turku, "
+                              "Newcastle og Seattle. Ordfører har ansvar for å følge opp "
+                              "samarbeidet.")
+    assert part2.joint_closing == ("Det anbefales å videreføre og styrke samarbeidet.",)
 
 
 def test_header_introduction_appendix_and_totals(app):
@@ -75,7 +80,7 @@ def test_english_document(app):
     assert doc.parts[0].title == "Part 1 Organisations and networks"
     gcf = next(s for s in doc.sections if s.name == "Global Climate Forum (GCF)")
     assert gcf.decision == "City council has decided that the municipality shall withdraw."
-    assert gcf.description.startswith("A forum for research institutions")
+    assert gcf.description.startswith("It is a forum for research institutions")
     assert doc.date_text == "4 May 2021"
 
 
@@ -84,7 +89,8 @@ def test_custom_order_follows_the_register(app):
     names = {"Seattle": 1, "Eurocities": 2, "World Urban Parks": 3}
     for arena in db.session.scalars(sa.select(Arena).where(Arena.name.in_(names))):
         arena.sort_order = names[arena.name]
-    db.session.add(DocumentSettings(cycle_id=cycle.id, part_order=PartOrder.CUSTOM))
+    settings = db.session.get(DocumentSettings, cycle.id)
+    settings.part_order, settings.arena_order = PartOrder.CUSTOM, []  # no order of its own
     db.session.commit()
     doc = build_review(cycle.id)
     assert [s.name for s in doc.parts[0].sections][:2] == ["Eurocities", "World Urban Parks"]
@@ -126,6 +132,7 @@ def test_case_and_vote_come_from_the_council_module(app, monkeypatch):
                        assessment_id(2021, "Eurocities"))
     refs = {ubc: council_ref(), eurocities: council_ref(case_number="sak 12/20")}
     monkeypatch.setattr(queries, "decision_references", lambda cycle_id: refs)
+    db.session.get(DocumentSettings, cycle_of(2021).id).show_council_details = True
     doc = build_review(cycle_of(2021).id)
     sections = {s.name: s for s in doc.sections}
     section = sections["Union of the Baltic Cities (UBC)"]
@@ -145,6 +152,11 @@ def test_the_demos_council_cases_give_case_and_vote_lines(app):
     cycle_id = cycle_of(2021).id
     refs = decision_references(cycle_id)
     assert refs and builder.decision_references(cycle_id) == refs
+    # the demo's votes are illustrative, so its document leaves them out ...
+    assert all(s.case == s.vote == "" for s in build_review(cycle_id).sections)
+    # ... and prints them once the office asks for case and vote lines
+    db.session.get(DocumentSettings, cycle_id).show_council_details = True
+    db.session.commit()
     sections = {s.assessment_id: s for s in build_review(cycle_id).sections}
     for assessment, ref in refs.items():
         section = sections[assessment]

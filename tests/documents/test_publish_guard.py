@@ -99,7 +99,6 @@ def test_a_decided_cycle_publishes_through_the_table_after_the_plain_confirmatio
         subject.undecided_count = 0
         return subject
 
-    monkeypatch.setattr(ops, "subject_for", decided)
     monkeypatch.setattr("app.cycles.lifecycle.subject_for", decided)
     monkeypatch.setattr("app.documents.publish_views.undecided_assessments", lambda c: [])
     login(client, OFFICE)
