@@ -1,7 +1,7 @@
 """sign-in throttle: failed-sign-in counters shared by all workers; API tokens get an expiry
 
 Revision ID: 0015_sign_in_throttle
-Revises: 0011_follow_up_assessment
+Revises: 0014_document_order
 Create Date: 2026-12-04 00:50:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015_sign_in_throttle'
-down_revision = '0011_follow_up_assessment'
+down_revision = '0014_document_order'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """mail: a message whose reason went away before it could be sent is 'dropped', not sent
 
 Revision ID: 0016_ops
-Revises: 0011_follow_up_assessment
+Revises: 0015_sign_in_throttle
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016_ops'
-down_revision = '0011_follow_up_assessment'
+down_revision = '0015_sign_in_throttle'
 branch_labels = None
 depends_on = None
 
