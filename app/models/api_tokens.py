@@ -11,6 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
 from app.models.organisation import User
 from app.models.types import UTCDateTime, utcnow
@@ -40,4 +41,4 @@ class ApiToken(db.Model):
     @property
     def is_expired(self) -> bool:
         """True once the expiry chosen at creation has passed."""
-        return self.expires_at is not None and self.expires_at <= utcnow()
+        return self.expires_at is not None and self.expires_at <= clock.now()

@@ -219,7 +219,7 @@ def login(page: Page, base_url: str, email: str, password: str = "demo") -> None
 def logout(page: Page) -> None:
     """Log out with the header's "Logg ut" button and wait for the login page."""
     with page.expect_navigation():
-        page.locator("form[action$='/auth/logout'] button[type=submit]").click()
+        page.locator("form[action$='/auth/logout'] button[type=submit]").first.click()  # header
 
 
 def _inject_axe(page: Page) -> None:

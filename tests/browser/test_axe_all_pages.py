@@ -53,6 +53,7 @@ NOT_PAGES |= {"documents.version_file", "documents.publication_file",  # PDF/DOC
               "documents.export_xlsx", "documents.export_csv"}
 NOT_PAGES |= {f"api.{e.name}" for e in json_api.endpoints}  # the JSON API (Bearer tokens)
 NOT_PAGES |= {"arenas.download"}  # the register as a CSV/XLSX/YAML file
+NOT_PAGES |= {"favicon"}  # an icon
 
 
 # --------------------------------------------------------------------------- which pages
@@ -266,3 +267,32 @@ def test_english_dashboard_passes_axe(page: Page, live_server: str) -> None:
     report = Report()
     report.check(page, f"/cycles/{OPEN_YEAR} (English)")
     report.fail_if_problems("the council office in English")
+
+
+def test_the_not_saved_page_passes_axe(page: Page, live_server: str, live_app: Flask,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from app.extensions import db
+
+    login(page, live_server, CONTACT)
+    page.goto(f"{live_server}/profile")
+    with live_app.app_context():
+        dialect = db.engine.dialect
+    original = dialect.do_execute
+
+    def disk_full(cursor, statement, parameters, context=None):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            raise sqlite3.OperationalError("database or disk is full")
+        return original(cursor, statement, parameters, context)
+
+    monkeypatch.setattr(dialect, "do_execute", disk_full)
+    page.get_by_label("Hva skal nøkkelen brukes til?").fill("Arkivsystemet")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lag API-nøkkel").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Endringen ble ikke lagret")
+    expect(page.locator("#typed-input")).to_contain_text("Arkivsystemet")
+    report = Report()
+    report.check(page, "the not-saved page (503)")
+    monkeypatch.undo()
+    report.fail_if_problems("a contact whose change could not be saved")

@@ -140,7 +140,10 @@ def test_production_serves_the_trusted_host(production):
 
 
 def test_production_never_runs_in_debug(database_url, monkeypatch):
-    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("FLASK_DEBUG", "1")  # `flask --debug` sets it too: refused, not ignored
+    with pytest.raises(RuntimeError, match="DEBUG must be off"):
+        create_app(ProductionConfig, SECRET_KEY="p" * 48, SQLALCHEMY_DATABASE_URI=database_url)
+    monkeypatch.delenv("FLASK_DEBUG")
     application = create_app(ProductionConfig, SECRET_KEY="p" * 48,
                              SQLALCHEMY_DATABASE_URI=database_url)
     assert application.debug is False
