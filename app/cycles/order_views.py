@@ -60,6 +60,6 @@ def document_order(year: int):
     if changed:
         flash(_("Rekkefølgen er lagret.") if order is not None
               else _("Arenaene står nå i alfabetisk rekkefølge."), "success")
-    anchor = request.form.get("move", "").split(":")[0]
-    return redirect(url_for(".document_order", year=year) + (f"#arena-{anchor}" if anchor
-                                                              else ""))
+    anchor = request.form.get("move", "").split(":")[0].strip()
+    return redirect(url_for(".document_order", year=year) + (
+        f"#arena-{int(anchor)}" if anchor.isdigit() else ""))

@@ -250,6 +250,8 @@ TARGETS = {
                                 document_version),
     "documents.sentences": Target(OFFICE, "/documents/{open_year}/sentences"),
     "documents.settings": Target(OFFICE, "/documents/{open_year}/settings"),
+    "documents.paragraph_edit": Target(OFFICE, "/documents/{open_year}/paragraphs/{arena_id}"),
+    "cycles.document_order": Target(OFFICE, "/cycles/{open_year}/order"),
     "main.set_language": Target(COMMISSIONER, "/assessments/{submitted_id}"),
     "notifications.edit_template": Target(OFFICE, "/mail/templates/returned/nb"),
     "notifications.resend": Target(OFFICE, "/mail/"),
