@@ -126,6 +126,15 @@ REMINDER_KIND_LABELS = {
     "escalation_commissioner": _l("Varsel til %(who)s"),
     "escalation_office": _l("Varsel til %(who)s"),
 }
+# The mail log's kinds that are not a template's own name (the scheduler's occasions);
+# %(head)s and %(office)s are the municipality's words, in lower case.
+MAIL_KIND_LABELS = {
+    "reminder_before": _l("Påminnelse før fristen"),
+    "reminder_overdue": _l("Påminnelse etter fristen"),
+    "escalation_commissioner": _l("Varsel til %(head)s"),
+    "escalation_office": _l("Varsel til %(office)s"),
+    "escalation_rerouted": _l("Varsel til %(office)s fordi ingen har rollen %(head)s"),
+}
 ACTION_LABELS.update({
     "invitation_queued": _l("Invitasjon sendt"),
     "reminder_queued": _l("Påminnelse sendt"),
