@@ -108,7 +108,7 @@ ACTION_LABELS = {
     "cycle_arenas_changed": _l("Arenaer i gjennomgangen endret"),
     "criteria_revised": _l("Kriteriene revidert"),
     "contact_reassigned": _l("Ny kontaktperson"),
-    "confirmed_unchanged": _l("Bekreftet uendret fra i fjor"),
+    "confirmed_unchanged": _l("Bekreftet uendret fra forrige vurdering"),
     "routed_to_council": _l("Sendt til politisk behandling"), "route_cleared": _l("Tatt ut av politisk behandling"), "council_item_added": _l("Satt opp i sak"), "council_proposal_added": _l("Forslag registrert"),  # noqa: E501
     "council_vote_recorded": _l("Stemmegivning registrert"), "council_vote_corrected": _l("Stemmegivning rettet"), "council_decision_corrected": _l("Vedtak rettet"), "arena_status_changed": _l("Status endret etter vedtak"),  # noqa: E501
 }

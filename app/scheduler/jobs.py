@@ -29,6 +29,7 @@ from app.scheduler.operations import (
     queue_digest,
     queue_scheduled,
     reminder_context,
+    reminder_template,
 )
 from app.scheduler.recipients import (
     ReminderKey,
@@ -147,7 +148,7 @@ def remind_cycle(cycle: Cycle, now: datetime, written: set[ReminderKey]) -> int:
     if due is None:
         return 0
     grouped = group_by_person(cycle_assessments(cycle, not_reminded=due), contacts_of)
-    return len(queue_for_people(cycle, grouped, due, "reminder",
+    return len(queue_for_people(cycle, grouped, due, reminder_template(due.kind),
                                 lambda m: reminder_context(m, day),
                                 lambda u: reminder_key(cycle, u, day), written, now))
 

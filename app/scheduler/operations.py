@@ -64,10 +64,18 @@ def invitation_context(mailing: Mailing) -> dict:
     return {**_base_context(mailing), "link": _contact_link(mailing.user)}
 
 
+def reminder_template(kind: ReminderKind) -> str:
+    """The template of a reminder: before the deadline, or the overdue one (never a
+    negative number of days)."""
+    return "reminder_overdue" if kind == ReminderKind.REMINDER_OVERDUE else "reminder"
+
+
 def reminder_context(mailing: Mailing, day: date) -> dict:
-    """Placeholders of the reminder mail (days_left is negative once the deadline passed)."""
-    return {**_base_context(mailing), "link": _contact_link(mailing.user),
-            "days_left": days_left(mailing.cycle.submission_deadline, day)}
+    """Placeholders of the reminder mail: days left before the deadline, days overdue after."""
+    left = days_left(mailing.cycle.submission_deadline, day)
+    extra = ({"days_overdue": max(-left, 0)} if mailing.kind == ReminderKind.REMINDER_OVERDUE
+             else {"days_left": max(left, 0)})
+    return {**_base_context(mailing), "link": _contact_link(mailing.user), **extra}
 
 
 def escalation_context(mailing: Mailing, day: date) -> dict:
