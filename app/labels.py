@@ -8,6 +8,12 @@ from app.models import ArenaKind, ArenaStatus, CycleStatus, Participation, Ratin
 from workflows.assessment import AssessmentState
 from workflows.roles import Role
 
+# The configurable words that take an adjective or an article in sentences carry their
+# grammatical gender on bokmål: "m" (masculine or feminine: "ny", "en") or "n" (neuter:
+# "nytt", "et"). Stored beside the word in Organisation.labels[key]["gender"].
+GENDERS = ("m", "n")
+GENDERED_KEYS = ("portfolio_label",)
+
 STATE_LABELS = {
     AssessmentState.DRAFT: _l("Utkast"),
     AssessmentState.RETURNED: _l("Sendt tilbake"),
