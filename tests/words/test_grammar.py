@@ -9,7 +9,7 @@ from app.admin.forms import settings_form_data
 from app.extensions import db
 from app.models import Organisation
 from app.templating import organisation
-from tests.conftest import ADMIN, login, post
+from tests.conftest import ADMIN, OFFICE, login, post
 
 
 def settings(**overrides) -> dict:
@@ -80,3 +80,12 @@ def test_english_says_new(client):
         session["locale"] = "en"
     listing = visible(client.get("/admin/portfolios").get_data(as_text=True))
     assert "New service area" in listing
+
+
+def test_the_cycle_pages_use_the_municipalitys_word(client):
+    login(client, OFFICE)  # the council office may change the words too
+    fjordvik_words(client, "n")
+    board = visible(client.get("/cycles/2026").get_data(as_text=True))
+    assert "Bytt kontaktperson for et kommunalområde" in board
+    assert "Antall per status og kommunalområde" in board  # the demo's names aside
+    assert "status og avdeling" not in board
