@@ -8,6 +8,12 @@ from app.models import ArenaKind, ArenaStatus, CycleStatus, Participation, Ratin
 from workflows.assessment import AssessmentState
 from workflows.roles import Role
 
+# The configurable words that take an adjective or an article in sentences carry their
+# grammatical gender on bokmål: "m" (masculine or feminine: "ny", "en") or "n" (neuter:
+# "nytt", "et"). Stored beside the word in Organisation.labels[key]["gender"].
+GENDERS = ("m", "n")
+GENDERED_KEYS = ("portfolio_label",)
+
 STATE_LABELS = {
     AssessmentState.DRAFT: _l("Utkast"),
     AssessmentState.RETURNED: _l("Sendt tilbake"),
@@ -109,7 +115,7 @@ ACTION_LABELS = {
     "cycle_arenas_changed": _l("Arenaer i gjennomgangen endret"),
     "criteria_revised": _l("Kriteriene revidert"),
     "contact_reassigned": _l("Ny kontaktperson"),
-    "confirmed_unchanged": _l("Bekreftet uendret fra i fjor"),
+    "confirmed_unchanged": _l("Bekreftet uendret fra forrige vurdering"),
     "routed_to_council": _l("Sendt til politisk behandling"), "route_cleared": _l("Tatt ut av politisk behandling"), "council_item_added": _l("Satt opp i sak"), "council_proposal_added": _l("Forslag registrert"),  # noqa: E501
     "council_vote_recorded": _l("Stemmegivning registrert"), "council_vote_corrected": _l("Stemmegivning rettet"), "council_decision_corrected": _l("Vedtak rettet"), "arena_status_changed": _l("Status endret etter vedtak"),  # noqa: E501
 }
@@ -126,6 +132,15 @@ REMINDER_KIND_LABELS = {
     "reminder_overdue": _l("Påminnelse etter fristen"),
     "escalation_commissioner": _l("Varsel til %(who)s"),
     "escalation_office": _l("Varsel til %(who)s"),
+}
+# The mail log's kinds that are not a template's own name (the scheduler's occasions);
+# %(head)s and %(office)s are the municipality's words, in lower case.
+MAIL_KIND_LABELS = {
+    "reminder_before": _l("Påminnelse før fristen"),
+    "reminder_overdue": _l("Påminnelse etter fristen"),
+    "escalation_commissioner": _l("Varsel til %(head)s"),
+    "escalation_office": _l("Varsel til %(office)s"),
+    "escalation_rerouted": _l("Varsel til %(office)s fordi ingen har rollen %(head)s"),
 }
 ACTION_LABELS.update({
     "invitation_queued": _l("Invitasjon sendt"),

@@ -34,6 +34,32 @@ def org_label(key: str) -> str:
     return organisation().label(key, locale_code())
 
 
+def label_gender(org: Organisation, key: str) -> str:
+    """The bokmål gender stored with the word `key` ("m" or "n"); "m" when none is."""
+    gender = ((org.labels or {}).get(key) or {}).get("gender")
+    return gender if gender in labels.GENDERS else "m"
+
+
+def org_word(key: str) -> str:
+    """The municipality's word for `key` as written mid-sentence (lower case)."""
+    return org_label(key).lower()
+
+
+def new_label(key: str) -> str:
+    """"Ny sektor", "Nytt kommunalområde" (bokmål by gender), "New service area"."""
+    word = org_word(key)
+    if locale_code() == "en":
+        return _("Ny %(word)s", word=word)
+    if is_neuter(key):
+        return _("Nytt %(word)s", word=word)
+    return _("Ny %(word)s", word=word)
+
+
+def is_neuter(key: str) -> bool:
+    """True when the municipality's word for `key` is neuter on bokmål (takes "et", "nytt")."""
+    return label_gender(organisation(), key) == "n"
+
+
 def role_label(role: Role) -> str:
     """The display name of a role; two of them are the municipality's own words."""
     if role == Role.COMMISSIONER:
@@ -100,6 +126,9 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         org_label=org_label,
+        org_word=org_word,
+        new_label=new_label,
+        is_neuter=is_neuter,
         organisation=organisation,
         locale_code=locale_code,
         available_transitions=available_transitions,

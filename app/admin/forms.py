@@ -17,9 +17,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from app.admin.operations import PORTFOLIO_CODE_PATTERN, PortfolioInput, UserChanges
 from app.assessments.forms import MultiCheckboxField
+from app.labels import GENDERED_KEYS
 from app.models import LABEL_KEYS, Organisation, Portfolio, User
 from app.models.organisation import DEFAULT_LABELS
-from app.templating import locale_code, org_label, role_label
+from app.templating import label_gender, locale_code, org_label, role_label
 from workflows.roles import Role
 
 PASSWORD_MIN = 10
@@ -150,20 +151,28 @@ class PortfolioForm(FlaskForm):
 
 # (what the word names, an example) for each label key
 LABEL_TEXTS = {
-    "portfolio_label": (_l("Avdeling, entall"),
-                        _l("For eksempel «Byrådsavdeling», «Sektor» eller «Avdeling».")),
-    "portfolio_label_plural": (_l("Avdeling, flertall"),
-                               _l("For eksempel «Byrådsavdelinger» eller «Avdelinger».")),
-    "head_label": (_l("Leder av avdelingen, entall"),
-                   _l("For eksempel «Byråd» eller «Kommunalsjef». Er også navnet på rollen.")),
-    "head_label_plural": (_l("Leder av avdelingen, flertall"),
-                          _l("For eksempel «Byråder» eller «Kommunalsjefer».")),
+    "portfolio_label": (_l("Enheten som følger opp arenaer, entall"),
+                        _l("For eksempel «Kommunalområde», «Sektor» eller «Tjenesteområde».")),
+    "portfolio_label_plural": (_l("Enheten som følger opp arenaer, flertall"),
+                               _l("For eksempel «Kommunalområder» eller «Sektorer».")),
+    "head_label": (_l("Lederen av enheten, entall"),
+                   _l("For eksempel «Kommunalsjef» eller «Kommunaldirektør». Er også navnet "
+                      "på rollen.")),
+    "head_label_plural": (_l("Lederen av enheten, flertall"),
+                          _l("For eksempel «Kommunalsjefer» eller «Kommunaldirektører».")),
     "council_label": (_l("Det folkevalgte organet"),
-                      _l("For eksempel «Bystyret» eller «Kommunestyret».")),
+                      _l("For eksempel «Kommunestyret». Skriv det med stor forbokstav; midt "
+                         "i en setning skrives det med liten.")),
     "council_office_label": (_l("Sekretariatet for det folkevalgte organet"),
-                             _l("For eksempel «Bystyrets kontor» eller «Politisk sekretariat». "
-                                "Er også navnet på rollen.")),
+                             _l("For eksempel «Politisk sekretariat». Er også navnet på "
+                                "rollen.")),
 }
+# The grammatical gender of the words that take an adjective or article in sentences
+# ("Ny sektor", "Nytt kommunalområde", "en arkivert sektor", "et arkivert kommunalområde").
+GENDER_CHOICES = [
+    SelectChoice("m", _l("Hankjønn eller hunkjønn («ny», «en»)")),
+    SelectChoice("n", _l("Intetkjønn («nytt», «et»)")),
+]
 
 
 class SettingsBaseForm(FlaskForm):
@@ -173,9 +182,12 @@ class SettingsBaseForm(FlaskForm):
         DataRequired(_l("Skriv inn kommunens navn.")), Length(max=200)])
 
     def labels(self) -> dict[str, dict[str, str]]:
-        """The label fields as {key: {"nb": ..., "en": ...}}."""
-        return {key: {loc: self[f"{key}_{loc}"].data or "" for loc in ("nb", "en")}
-                for key in LABEL_KEYS}
+        """The label fields as {key: {"nb": ..., "en": ...}} (and "gender" where it counts)."""
+        labels = {key: {loc: self[f"{key}_{loc}"].data or "" for loc in ("nb", "en")}
+                  for key in LABEL_KEYS}
+        for key in GENDERED_KEYS:
+            labels[key]["gender"] = self[f"{key}_gender"].data or "m"
+        return labels
 
 
 def _label_fields() -> dict:
@@ -187,6 +199,10 @@ def _label_fields() -> dict:
             validators=[DataRequired(_l("Skriv inn ordet på bokmål.")), Length(max=100)])
         attrs[f"{key}_en"] = StringField(_l("%(title)s (engelsk)", title=title),
                                          filters=[_strip], validators=[Length(max=100)])
+    for key in GENDERED_KEYS:
+        attrs[f"{key}_gender"] = RadioField(
+            _l("Kjønn på bokmål"), choices=GENDER_CHOICES, default="m",
+            validators=[Optional()])
     return attrs
 
 
@@ -200,4 +216,6 @@ def settings_form_data(org: Organisation) -> dict:
         entry = (org.labels or {}).get(key) or DEFAULT_LABELS[key]
         for loc in ("nb", "en"):
             data[f"{key}_{loc}"] = entry.get(loc) or ""
+        if key in GENDERED_KEYS:
+            data[f"{key}_gender"] = label_gender(org, key)
     return data

@@ -15,6 +15,7 @@ from app.archiving import set_archived
 from app.auth.passwords import hash_password
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.labels import GENDERED_KEYS, GENDERS
 from app.models import LABEL_KEYS, Organisation, Portfolio, User, UserRole
 from workflows.engine import TransitionNotAllowed
 from workflows.roles import Role
@@ -205,11 +206,19 @@ def update_settings(actor: Any, *, name: str, labels: dict[str, dict[str, str]])
         raise ValidationFailed({k: "unknown" for k in sorted(unknown)})
     cleaned = {key: {loc: (labels.get(key, {}).get(loc) or "").strip() for loc in LOCALES}
                for key in LABEL_KEYS}
+    for key in GENDERED_KEYS:
+        gender = labels.get(key, {}).get("gender") or "m"
+        if gender not in GENDERS:
+            raise ValidationFailed({f"{key}_gender": "invalid"})
+        cleaned[key]["gender"] = gender
     missing = [key for key in LABEL_KEYS if not cleaned[key]["nb"]]
     if missing:
         raise ValidationFailed({f"{key}_nb": "required" for key in missing})
     org = db.session.scalar(db.select(Organisation).order_by(Organisation.id).limit(1))
     before = {"name": org.name, **(org.labels or {})} if org else {}
+    for key in GENDERED_KEYS:  # a word stored before genders were asked for is masculine
+        if isinstance(before.get(key), dict):
+            before[key] = {"gender": "m", **before[key]}
     if org is None:
         org = Organisation()
         db.session.add(org)

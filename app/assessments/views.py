@@ -16,14 +16,14 @@ from app.assessments.forms import (
     assessment_form_class,
     form_data_from,
 )
+from app.assessments.wording import compared_words, field_label, shown_value
 from app.cycles.handover import confirm_unchanged
 from app.cycles.steering_forms import UnchangedForm
 from app.errors import ConflictError, IncompleteError, ValidationFailed
 from app.extensions import db
-from app.labels import FIELD_NAMES, STATE_COLOURS, STATE_LABELS
+from app.labels import STATE_COLOURS, STATE_LABELS
 from app.listing import Dates, labels_for, link_pattern, tag, tag_list
 from app.models import Assessment
-from app.templating import locale_code
 from workflows.assessment import ASSESSMENT_WORKFLOW, can_edit_answers, can_view
 from workflows.engine import TransitionNotAllowed
 from workflows.roles import Role
@@ -88,28 +88,36 @@ def render_detail(assessment, form=None, status=200, conflict=None, missing=()):
     editable = can_edit_answers(assessment, current_user)
     if editable and form is None:
         form = assessment_form_class(assessment.cycle.criteria_set)(data=form_data_from(assessment))
+        prefill_cost(assessment, form)
     transitions = [t for t in ASSESSMENT_WORKFLOW.available(assessment, current_user)
                    if t.name not in SUBMIT_TRANSITIONS]
     errors = [(name, _("Mangler svar: %(field)s", field=field_label(assessment, name)))
               for name in missing]
+    previous = queries.previous_assessment(assessment)
     return render_template(
         "assessments/detail.html", a=assessment, form=form if editable else None,
-        previous=queries.previous_assessment(assessment), trail=queries.audit_trail(assessment),
+        previous=previous, trail=queries.audit_trail(assessment),
+        compared=compared_words(assessment, previous), shown_value=shown_value,
+        field_name_of=lambda name: field_label(assessment, name),
+        cost_from_register=cost_from_register(assessment, form),
         transitions=transitions, transition_form=TransitionForm(), conflict=conflict,
         missing=set(missing), missing_errors=errors,
     ), status
 
 
-def field_label(assessment, name: str) -> str:
-    """A readable name for a form field name such as 'influence_text'."""
-    if name in FIELD_NAMES:
-        return str(FIELD_NAMES[name])
-    key, _sep, part = name.rpartition("_")
-    for criterion in assessment.cycle.criteria_set.criteria:
-        if criterion.key == key:
-            suffix = _("begrunnelse") if part == "text" else _("vurdering")
-            return f"{criterion.label(locale_code())} ({suffix})"
-    return name
+def prefill_cost(assessment: Assessment, form) -> None:
+    """An assessment with no cost yet starts from the register's figure for the arena."""
+    if assessment.yearly_cost is None and form.yearly_cost.data is None:
+        form.yearly_cost.data = assessment.arena.yearly_cost
+
+
+def cost_from_register(assessment: Assessment, form) -> int | None:
+    """The register's figure when the form shows it because the contact has given none."""
+    register = assessment.arena.yearly_cost
+    if (form is None or assessment.yearly_cost is not None or register is None
+            or form.yearly_cost.data != register):
+        return None
+    return register
 
 
 @bp.get("/<int:assessment_id>")

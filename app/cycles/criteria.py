@@ -26,8 +26,8 @@ DEFAULT_CRITERIA = (
     {
         "key": "other_value", "kind": CriterionKind.TEXT, "is_required": False,
         "label_nb": "Annen verdi", "label_en": "Other value",
-        "hint_nb": "For eksempel symbolverdi eller synlighet for byen.",
-        "hint_en": "For example symbolic value or visibility for the city.",
+        "hint_nb": "For eksempel symbolverdi eller synlighet for kommunen.",
+        "hint_en": "For example symbolic value or visibility for the municipality.",
     },
 )
 

@@ -107,8 +107,9 @@ def remind_now(actor: Any, assessments: list[Assessment], now: datetime) -> int:
             for user in contacts_of(assessment):
                 grouped.setdefault(user, []).append(assessment)
     for user, items in grouped.items():
-        cycle = _mail_contact(user, items, "reminder", days_left=days_left(
-            items[0].cycle.submission_deadline, now.astimezone(OSLO).date()))
+        left = days_left(items[0].cycle.submission_deadline, now.astimezone(OSLO).date())
+        cycle = (_mail_contact(user, items, "reminder", days_left=left) if left >= 0 else
+                 _mail_contact(user, items, "reminder_overdue", days_overdue=-left))
         audit.record(actor, "cycle", cycle.id, "manual_reminder", user=user.id,
                      assessments=[a.id for a in items])
     db.session.flush()

@@ -14,6 +14,8 @@ LOCALE_NAMES = {"nb": _l("Bokmål"), "en": _l("Engelsk")}
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "invitation": ("recipient_name", "cycle_title", "deadline", "arena_list", "link"),
     "reminder": ("recipient_name", "cycle_title", "deadline", "arena_list", "link", "days_left"),
+    "reminder_overdue": ("recipient_name", "cycle_title", "deadline", "arena_list", "link",
+                         "days_overdue"),
     "escalation": ("recipient_name", "cycle_title", "deadline", "arena_list", "contact_names",
                    "days_overdue", "link"),
     "weekly_digest": ("recipient_name", "cycle_title", "deadline", "late_by_portfolio", "link"),
@@ -27,6 +29,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 TEMPLATE_TITLES = {
     "invitation": _l("Invitasjon når gjennomgangen åpner"),
     "reminder": _l("Påminnelse om frist"),
+    "reminder_overdue": _l("Påminnelse etter at fristen gikk ut"),
     "escalation": _l("Varsel om forsinkede vurderinger"),
     "weekly_digest": _l("Ukeoversikt over forsinkede vurderinger"),
     "returned": _l("Vurdering sendt tilbake"),
@@ -42,7 +45,7 @@ PLACEHOLDER_HINTS = {
     "deadline": _l("fristen for innsending"),
     "arena_list": _l("arenaene det gjelder, én per linje"),
     "link": _l("lenke til siden i løsningen (krever innlogging)"),
-    "days_left": _l("dager igjen til fristen (negativt når fristen er passert)"),
+    "days_left": _l("dager igjen til fristen"),
     "days_overdue": _l("antall dager over fristen"),
     "contact_names": _l("kontaktpersonene"),
     "late_by_portfolio": _l("forsinkede vurderinger gruppert etter ansvarlig, én per linje"),
@@ -72,13 +75,24 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "reminder": {
         "nb": ("Påminnelse: {cycle_title} – frist {deadline}",
                "Hei {recipient_name},\n\nDisse vurderingene er ikke sendt inn ennå:\n\n"
-               "{arena_list}\n\nFristen er {deadline}. Dager igjen til fristen: {days_left} "
-               "(et negativt tall betyr at fristen er passert).\n\nÅpne listen din her:\n{link}"),
+               "{arena_list}\n\nFristen er {deadline}. Dager igjen til fristen: {days_left}."
+               "\n\nÅpne listen din her:\n{link}"),
         "en": ("Reminder: {cycle_title} – deadline {deadline}",
                "Hello {recipient_name},\n\nThese assessments have not been submitted yet:\n\n"
-               "{arena_list}\n\nThe deadline is {deadline}. Days left: {days_left} "
-               "(a negative number means the deadline has passed).\n\n"
+               "{arena_list}\n\nThe deadline is {deadline}. Days left: {days_left}.\n\n"
                "Open your list here:\n{link}"),
+    },
+    "reminder_overdue": {
+        "nb": ("Fristen gikk ut {deadline}: {cycle_title}",
+               "Hei {recipient_name},\n\nFristen for å sende inn gikk ut {deadline}. Disse "
+               "vurderingene er ikke sendt inn ennå:\n\n{arena_list}\n\nSend dem inn så "
+               "snart du kan, eller si fra til den som har sendt deg denne e-posten hvis noe "
+               "hindrer deg.\n\nÅpne listen din her:\n{link}"),
+        "en": ("The deadline passed on {deadline}: {cycle_title}",
+               "Hello {recipient_name},\n\nThe deadline for submitting passed on {deadline}. "
+               "These assessments have not been submitted yet:\n\n{arena_list}\n\n"
+               "Please submit them as soon as you can, or tell the sender of this e-mail if "
+               "something is in the way.\n\nOpen your list here:\n{link}"),
     },
     "escalation": {
         "nb": ("Forsinket: {cycle_title} – {days_overdue} dager over fristen",

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.labels import MAIL_KIND_LABELS
 from app.main import safe_next
 from app.models import Assessment, MessageStatus, OutboxMessage, User
 from app.notifications import queries
@@ -25,6 +26,7 @@ from app.notifications.forms import MailLogFilterForm, MailTemplateForm
 from app.notifications.operations import resend_message, save_mail_template
 from app.notifications.outbox import template_texts
 from app.notifications.preview import preview_template
+from app.templating import org_label
 from workflows.roles import Role
 
 bp = Blueprint("notifications", __name__, url_prefix="/mail")
@@ -51,8 +53,13 @@ def require_office() -> None:
 
 
 def kind_label(kind: str) -> str:
-    """A readable name for a message kind (the template's title when it has one)."""
-    return str(TEMPLATE_TITLES.get(kind, kind))
+    """A readable name for a message kind: the scheduler's own kinds, else the template's
+    title; an unknown kind gets a general word, never the stored key."""
+    who = {"head": org_label("head_label").lower(),
+           "office": org_label("council_office_label").lower()}
+    if kind in MAIL_KIND_LABELS:
+        return str(MAIL_KIND_LABELS[kind]) % who
+    return str(TEMPLATE_TITLES.get(kind, _l("Annen e-post")))
 
 
 def page_url(number: int | None) -> str | None:

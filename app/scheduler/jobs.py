@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -22,12 +22,14 @@ from app.extensions import db
 from app.models import Assessment, Cycle, CycleStatus, OutboxMessage, User
 from app.notifications.delivery import deliver_pending
 from app.scheduler.operations import (
+    ESCALATION_REROUTED,
     Mailing,
     escalation_context,
     invitation_context,
     queue_digest,
     queue_scheduled,
     reminder_context,
+    reminder_template,
 )
 from app.scheduler.recipients import (
     ReminderKey,
@@ -52,6 +54,7 @@ from workflows.reminders import (
     reminder_dates,
     send_day,
 )
+from workflows.workdays import is_working_day, next_working_day
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +100,7 @@ def digest_key(cycle: Cycle, user: User, day: date) -> str:
 
 def queue_for_people(cycle: Cycle, grouped: dict[User, list[Assessment]], due: Due,
                      template: str, context, key, written: set[ReminderKey],
-                     now: datetime) -> list[OutboxMessage]:
+                     now: datetime, log_kind: str | None = None) -> list[OutboxMessage]:
     """Queue one mail per person in `grouped` whose dedupe key is still free."""
     keys = {user: key(user) for user in grouped}
     taken = taken_keys(keys.values())
@@ -105,7 +108,8 @@ def queue_for_people(cycle: Cycle, grouped: dict[User, list[Assessment]], due: D
     for user in sorted(grouped, key=lambda u: (u.name, u.id)):
         if keys[user] in taken:
             continue
-        mailing = Mailing(cycle, user, grouped[user], due.kind, due.day, keys[user], now)
+        mailing = Mailing(cycle, user, grouped[user], due.kind, due.day, keys[user], now,
+                          log_kind)
         message = queue_scheduled(mailing, template, context(mailing), written)
         if message is not None:
             messages.append(message)
@@ -144,20 +148,26 @@ def remind_cycle(cycle: Cycle, now: datetime, written: set[ReminderKey]) -> int:
     if due is None:
         return 0
     grouped = group_by_person(cycle_assessments(cycle, not_reminded=due), contacts_of)
-    return len(queue_for_people(cycle, grouped, due, "reminder",
+    return len(queue_for_people(cycle, grouped, due, reminder_template(due.kind),
                                 lambda m: reminder_context(m, day),
                                 lambda u: reminder_key(cycle, u, day), written, now))
 
 
 def send_reminders(now: datetime) -> dict[str, int]:
     """One reminder a day per contact with unfinished assessments on a due date."""
+    if not is_working_day(send_day(now)):
+        return {"reminders": 0}  # a reminder missed on a working day waits for the next one
     cycles = cycles_with_deadline()
     written: set[ReminderKey] = set()  # this pass's rows; earlier ones are left out by SQL
     return {"reminders": sum(remind_cycle(c, now, written) for c in cycles)}
 
 
 def escalate_cycle(cycle: Cycle, now: datetime, written: set[ReminderKey]) -> int:
-    """Tell the byråd, then the council office, about assessments never submitted in time."""
+    """Tell the byråd, then the council office, about assessments never submitted in time.
+
+    An assessment whose portfolios have nobody in the head's role goes to the council office
+    at the head's step instead, logged as rerouted: nothing is dropped for want of a person.
+    """
     day, opened = send_day(now), opening_day(cycle)
     count = 0
     for due in escalation_dates(cycle.submission_deadline, schedule_of(cycle)):
@@ -166,28 +176,58 @@ def escalate_cycle(cycle: Cycle, now: datetime, written: set[ReminderKey]) -> in
         # Returned assessments were handed in once; the office already knows about them.
         pending = [a for a in cycle_assessments(cycle, not_reminded=due)
                    if a.submitted_at is None]
-        office = council_office() if pending else []
-        people = (commissioners_of if due.kind == ReminderKind.ESCALATION_COMMISSIONER
-                  else lambda _a, office=office: office)
-        count += len(queue_for_people(
-            cycle, group_by_person(pending, people), due, "escalation",
-            lambda m: escalation_context(m, day),
-            lambda u, due=due: escalation_key(due, cycle, u), written, now))
+        if not pending:
+            continue
+        office = council_office()
+
+        def to_office(_a, office=office):
+            return office
+
+        if due.kind == ReminderKind.ESCALATION_COMMISSIONER:
+            headless = [a for a in pending if not commissioners_of(a)]
+            count += _escalate(cycle, due, [a for a in pending if a not in headless],
+                               commissioners_of, day, written, now)
+            count += _escalate(cycle, due, headless, to_office, day, written, now,
+                               rerouted=True)
+        else:
+            count += _escalate(cycle, due, pending, to_office, day, written, now)
     return count
+
+
+def _escalate(cycle: Cycle, due: Due, pending: list[Assessment], people, day: date,
+              written: set[ReminderKey], now: datetime, *, rerouted: bool = False) -> int:
+    """Queue the escalation of `pending` to `people(assessment)`; `rerouted` logs it as
+    gone to the council office because nobody holds the head's role."""
+    log_kind = ESCALATION_REROUTED if rerouted else None
+    marker = ":rerouted" if rerouted else ""
+    return len(queue_for_people(
+        cycle, group_by_person(pending, people), due, "escalation",
+        lambda m: escalation_context(m, day),
+        lambda u: escalation_key(due, cycle, u) + marker, written, now, log_kind=log_kind))
 
 
 def send_escalations(now: datetime) -> dict[str, int]:
     """Escalations that are due: 3 working days late to the byråd, 5 to the council office."""
+    if not is_working_day(send_day(now)):
+        return {"escalations": 0}
     cycles = cycles_with_deadline()
     written: set[ReminderKey] = set()  # this pass's rows; earlier ones are left out by SQL
     return {"escalations": sum(escalate_cycle(c, now, written) for c in cycles)}
 
 
 # --- the weekly digest ---------------------------------------------------------------------
+def digest_day(day: date) -> bool:
+    """True when `day` is the week's first working day: Monday, or the day after a Monday
+    (and any other days) that is a public holiday."""
+    monday = day - timedelta(days=day.weekday())
+    return is_working_day(day) and next_working_day(monday) == day
+
+
 def send_weekly_digest(now: datetime) -> dict[str, int]:
-    """On Mondays, tell each person in the council office what is late, per portfolio."""
+    """On the week's first working day, tell each person in the council office what is late,
+    per portfolio."""
     day = send_day(now)
-    if day.weekday() != 0:
+    if not digest_day(day):
         return {"digests": 0}
     count = 0
     for cycle in cycles_with_deadline():

@@ -33,6 +33,12 @@ class Mailing:
     due_date: date
     dedupe_key: str
     at: datetime  # the moment the job runs for (simulated in tests and `tick --now`)
+    log_kind: str | None = None  # the mail log's kind when it is not `kind` (a rerouting)
+
+
+# The mail log's kind for an escalation that went to the council office because nobody holds
+# the head's role for the arena's portfolios.
+ESCALATION_REROUTED = "escalation_rerouted"
 
 
 def _locale(user: User) -> str:
@@ -58,10 +64,18 @@ def invitation_context(mailing: Mailing) -> dict:
     return {**_base_context(mailing), "link": _contact_link(mailing.user)}
 
 
+def reminder_template(kind: ReminderKind) -> str:
+    """The template of a reminder: before the deadline, or the overdue one (never a
+    negative number of days)."""
+    return "reminder_overdue" if kind == ReminderKind.REMINDER_OVERDUE else "reminder"
+
+
 def reminder_context(mailing: Mailing, day: date) -> dict:
-    """Placeholders of the reminder mail (days_left is negative once the deadline passed)."""
-    return {**_base_context(mailing), "link": _contact_link(mailing.user),
-            "days_left": days_left(mailing.cycle.submission_deadline, day)}
+    """Placeholders of the reminder mail: days left before the deadline, days overdue after."""
+    left = days_left(mailing.cycle.submission_deadline, day)
+    extra = ({"days_overdue": max(-left, 0)} if mailing.kind == ReminderKind.REMINDER_OVERDUE
+             else {"days_left": max(left, 0)})
+    return {**_base_context(mailing), "link": _contact_link(mailing.user), **extra}
 
 
 def escalation_context(mailing: Mailing, day: date) -> dict:
@@ -95,14 +109,15 @@ def record_reminders(mailing: Mailing, message: OutboxMessage,
 def queue_scheduled(mailing: Mailing, template: str, context: dict,
                     written: set[ReminderKey]) -> OutboxMessage | None:
     """Queue one scheduled mail and its reminder rows; None when the dedupe key was taken."""
-    message = queue_mail_for(mailing.user, template, context, kind=mailing.kind.value,
+    message = queue_mail_for(mailing.user, template, context,
+                             kind=mailing.log_kind or mailing.kind.value,
                              dedupe_key=mailing.dedupe_key, cycle=mailing.cycle,
                              assessments=mailing.assessments)
     if message is None:
         return None
     record_reminders(mailing, message, written)
     audit.record(None, "cycle", mailing.cycle.id, f"{template}_queued",
-                 recipient_id=mailing.user.id, kind=mailing.kind.value,
+                 recipient_id=mailing.user.id, kind=mailing.log_kind or mailing.kind.value,
                  due_date=mailing.due_date.isoformat(),
                  assessment_ids=[a.id for a in mailing.assessments])
     db.session.flush()

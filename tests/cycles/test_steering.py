@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import Assessment, AuditEvent, Cycle, Portfolio, User
 from tests.conftest import (
@@ -149,7 +150,7 @@ def test_contact_confirms_unchanged_with_a_comment(client, make_assessment):
         AuditEvent.entity_type == "assessment", AuditEvent.entity_id == draft.id)).all()
     assert "confirmed_unchanged" in actions and "submit" in actions
     login(client, OFFICE)
-    assert "ingenting er endret siden i fjor" in client.get(
+    assert "ingenting er endret siden 2021" in client.get(
         f"/assessments/{draft.id}").get_data(as_text=True)
 
 
@@ -161,7 +162,7 @@ def test_form_flags_answers_that_differ_from_last_year(client, make_assessment):
     db.session.commit()
     login(client, CONTACT)
     page = client.get(f"/assessments/{draft.id}").get_data(as_text=True)
-    assert page.count("Endret fra i fjor") == 1
+    assert page.count("Endret siden 2021") == 1  # the compared cycle is not last year's
 
 
 def test_bulk_remind_now_queues_one_mail_per_contact(client):
@@ -179,7 +180,10 @@ def test_bulk_remind_now_queues_one_mail_per_contact(client):
     new = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
                              .limit(5)).all()
     added = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) - before
-    assert added == 1 and new[0].to_email == CONTACT and new[0].kind == "reminder"
+    overdue = cycle(2026).submission_deadline < clock.today()
+    assert added == 1 and new[0].to_email == CONTACT
+    assert new[0].kind == ("reminder_overdue" if overdue else "reminder")
+    assert ("Fristen gikk ut" in new[0].subject) == overdue and "-" not in new[0].subject
     assert sorted(new[0].assessment_ids) == sorted(a.id for a in kml)
     assert kml[0].arena.name in new[0].body_text
 

@@ -23,6 +23,8 @@ LABELS = {
     "council_label": ("Kommunestyret", "Municipal council"),
     "council_office_label": ("Politisk sekretariat", "Council secretariat"),
 }
+# The bokmål gender of the words that take "ny"/"nytt" and "en"/"et" in sentences.
+GENDERS = {"portfolio_label": "n"}  # "Nytt kommunalområde"
 
 # code, Norwegian name, English name
 PORTFOLIOS = (

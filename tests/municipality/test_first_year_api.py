@@ -61,6 +61,7 @@ def set_up_the_municipality(app) -> None:
     words = {"name": F.NAME}
     for key, (nb, en) in F.LABELS.items():
         words |= {f"{key}_nb": nb, f"{key}_en": en}
+    words |= {f"{key}_gender": gender for key, gender in F.GENDERS.items()}
     submit(admin, "/admin/settings", words, action="/admin/settings")
     for code, name_nb, name_en in F.PORTFOLIOS:
         submit(admin, "/admin/portfolios/new", {"code": code, "name_nb": name_nb,

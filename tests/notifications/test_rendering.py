@@ -32,8 +32,8 @@ def test_every_default_template_uses_only_its_own_placeholders(key, locale):
 
 def test_every_template_key_of_the_contract_has_both_languages():
     assert set(DEFAULTS) == set(PLACEHOLDERS) == {
-        "invitation", "reminder", "escalation", "weekly_digest", "returned", "approved",
-        "decided", "document_ready", "sign_in_held"}
+        "invitation", "reminder", "reminder_overdue", "escalation", "weekly_digest",
+        "returned", "approved", "decided", "document_ready", "sign_in_held"}
     assert all(set(DEFAULTS[key]) == {"nb", "en"} for key in DEFAULTS)
 
 
