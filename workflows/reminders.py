@@ -184,7 +184,8 @@ def days_left(deadline: date, day: date) -> int:
 # the reminders, both escalations and the weekly digest. Queued, it can wait (a relay down over
 # a weekend); once none of its assessments is still with the contact, sending it would be wrong.
 EDITABLE_STATE_VALUES = frozenset(state.value for state in EDITABLE_STATES)
-SCHEDULED_MAIL_KINDS = frozenset({kind.value for kind in ReminderKind} | {"weekly_digest"})
+SCHEDULED_MAIL_KINDS = frozenset({kind.value for kind in ReminderKind}
+                                 | {"weekly_digest", "escalation_rerouted"})
 
 
 def reason_still_holds(kind: str, states: Iterable[str]) -> bool:
