@@ -33,7 +33,7 @@ from app.assessments.forms import CHOICE_OPTIONAL, MultiCheckboxField
 from app.council.labels import PROPOSAL_KIND_LABELS, RULE_LABELS
 from app.council.operations import CaseInput, DecisionInput, ProposalInput
 from app.council.routing import Route
-from app.models import Recommendation
+from app.models import DecisionOutcome, Recommendation
 from app.models.council import ProposalKind
 from workflows.votes import RuleName
 
@@ -169,7 +169,7 @@ class ProposalForm(FlaskForm):
 class DecisionForm(FlaskForm):
     """The council's decision on an item."""
 
-    outcome = RadioField(_l("Vedtak"), choices=choices(labels.RECOMMENDATION_LABELS),
+    outcome = RadioField(_l("Vedtak"), choices=choices(labels.DECISION_LABELS),
                          id="decision-outcome", validators=[InputRequired(REQUIRED)])
     text = TextAreaField(_l("Vedtakstekst"), id="decision-text",
                          validators=[DataRequired(REQUIRED), Length(max=TEXT_MAX)])
@@ -178,7 +178,7 @@ class DecisionForm(FlaskForm):
 
     def to_input(self) -> DecisionInput:
         """The validated form as the operation's input."""
-        return DecisionInput(Recommendation(self.outcome.data), self.text.data or "",
+        return DecisionInput(DecisionOutcome(self.outcome.data), self.text.data or "",
                              self.effective_date.data)
 
 

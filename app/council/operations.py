@@ -21,7 +21,7 @@ from app.council.messages import problem_errors
 from app.council.term_operations import require_secretary
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import ArenaStatus, Assessment, Recommendation
+from app.models import ArenaStatus, Assessment, DecisionOutcome, Recommendation
 from app.models.council import (
     CaseItem,
     CouncilCase,
@@ -230,15 +230,22 @@ def proposal_states(item: CaseItem) -> list[votes.ProposalState]:
 class DecisionInput:
     """The outcome, its wording and the date it takes effect."""
 
-    outcome: Recommendation
+    outcome: DecisionOutcome
     text: str
     effective_date: date
 
 
-def _checked_proposal(item: CaseItem, data: DecisionInput) -> int:
-    """The adopted proposal the decision follows; ValidationFailed when there is none."""
+def _checked_proposal(item: CaseItem, data: DecisionInput) -> int | None:
+    """The adopted proposal the decision follows (None for "no change", which follows none).
+
+    ValidationFailed when the outcome is not one the votes allow; TransitionNotAllowed (409)
+    for "no change" while a proposal is adopted: the record would say what did not happen.
+    """
     states = proposal_states(item)
     problems = votes.decision_problems(states, data.outcome.value)
+    if any(p.code == "proposal_adopted" for p in problems):
+        raise TransitionNotAllowed("record_decision", [problem_errors(
+            problems, name_map(item))["outcome"]])
     errors = problem_errors(problems, name_map(item))
     if not data.text.strip():
         errors["text"] = _("Skriv vedtaksteksten.")

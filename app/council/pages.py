@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from app.council.operations import proposal_states, proposal_title
 from app.models.council import CaseItem, Proposal, Vote
 from workflows import votes
@@ -62,17 +64,23 @@ class DecisionReadiness:
     outcome: str | None
     text: str
     problems: tuple[votes.Problem, ...]
+    options: tuple[str, ...] = ()  # the outcomes the votes allow, the only ones offered
 
 
 def readiness(item: CaseItem) -> DecisionReadiness:
-    """Can the item be decided (every proposal voted, no mismatch, one adopted)?"""
+    """Can the item be decided (every proposal voted, no mismatch)? With the adopted
+    proposal's outcome and text, or "no change" when every proposal fell."""
     states = proposal_states(item)
+    options = votes.decision_options(states)
     adopted = [p for p in item.proposals
                if next(s for s in states if s.proposal_id == p.id).adopted]
-    outcome = adopted[0].outcome.value if adopted else None
+    outcome = options[0] if options else None
     problems = tuple(votes.decision_problems(states, outcome or ""))
-    return DecisionReadiness(not problems, outcome, adopted[0].text if adopted else "",
-                             problems)
+    if outcome == votes.NO_CHANGE:
+        text = _("Forslaget falt. Ingen endring.")
+    else:
+        text = adopted[0].text if adopted else ""
+    return DecisionReadiness(not problems, outcome, text, problems, options)
 
 
 def decision_follows_votes(item: CaseItem) -> bool:

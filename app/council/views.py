@@ -125,6 +125,8 @@ def proposal_form(item, **kwargs) -> ProposalForm:
 def decision_form(item, ready: pages.DecisionReadiness) -> DecisionForm:
     """The decision form, pre-filled from the adopted proposal and the meeting date."""
     form = DecisionForm()
+    if ready.options:  # only what the votes allow; "no change" alone when every proposal fell
+        form.outcome.choices = [c for c in form.outcome.choices if c.value in ready.options]
     if not form.is_submitted():
         form.outcome.data, form.text.data = ready.outcome, ready.text
         form.effective_date.data = item.case.meeting_date
