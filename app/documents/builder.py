@@ -19,6 +19,7 @@ from babel.dates import format_date
 from sqlalchemy.orm import selectinload
 
 from app.clock import today
+from app.documents import council_text
 from app.documents.sentences import OUTCOMES, Sentences
 from app.extensions import db
 from app.models import (
@@ -260,9 +261,12 @@ def _section(assessment: Assessment, inputs: _Inputs, words: Sentences) -> Secti
     outcome = assessment.decision_outcome.value if decided and assessment.decision_outcome else None
     by_council = bool(decided and assessment.routed_to_council and outcome)
     council = _label(inputs.organisation, "council_label", locale)
-    case, vote = _case_lines(inputs.decisions.get(assessment.id) if by_council else None, words)
+    ref = inputs.decisions.get(assessment.id) if by_council else None
+    case, vote = _case_lines(ref, words)
+    vote = council_text.vote_lines(ref, locale, council) or vote
     recommendation = assessment.recommendation.value if assessment.recommendation else None
-    decision_label = words.outcome_label(outcome) or words.text("undecided")
+    decision_label = (council_text.outcome_label(outcome, locale) or words.outcome_label(outcome)
+                      or words.text("undecided"))
     return Section(
         arena_id=arena.id, assessment_id=assessment.id, name=arena.name, part=arena.part,
         description=arena.description(locale),
@@ -270,7 +274,8 @@ def _section(assessment: Assessment, inputs: _Inputs, words: Sentences) -> Secti
         participation=_answer_texts(assessment, {CriterionKind.PARTICIPATION}),
         gain=_answer_texts(assessment, {CriterionKind.RATING, CriterionKind.TEXT}),
         recommendation=words.recommendation(recommendation),
-        decision=words.decision(outcome, council) if by_council else "",
+        decision=(council_text.decision_sentence(outcome, ref, locale, council)
+                  or words.decision(outcome, council)) if by_council else "",
         case=case, vote=vote,
         portfolios=tuple(p.name(locale) for p in arena.portfolios),
         participation_label=words.participation_label(_participation_value(assessment)),
@@ -309,7 +314,8 @@ def _appendix(words: Sentences, sections: list[Section]) -> Table:
 
 def _totals(words: Sentences, sections: list[Section]) -> Table:
     counts = Counter(s.outcome for s in sections)
-    rows = tuple((words.total_label(o), str(counts[o])) for o in (*OUTCOMES, None) if counts[o])
+    rows = tuple((council_text.total_label(o, words.locale) or words.total_label(o), str(counts[o]))
+                 for o in (*OUTCOMES, council_text.NO_CHANGE, None) if counts[o])
     total = (words.text("total"), str(len(sections)))
     return Table(words.text("totals"), (words.text("col_outcome"), words.text("col_count")),
                  rows + (total,))
