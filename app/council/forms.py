@@ -65,6 +65,12 @@ class TermForm(FlaskForm):
     ends_on = DateField(_l("Siste dag"), validators=[Optional()])
     seats = IntegerField(_l("Antall seter"), validators=[InputRequired(REQUIRED),
                                                          NumberRange(min=1, max=1000)])
+    copy_from = SelectField(_l("Start fra en tidligere periode"), validators=[CHOICE_OPTIONAL])
+
+    def __init__(self, *args, terms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.copy_from.choices = [SelectChoice("", _l("Nei, start med en tom periode"))] + [
+            SelectChoice(str(t.id), t.name) for t in terms]
 
 
 class PartyGroupForm(FlaskForm):

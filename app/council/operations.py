@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from app import audit
 from app.arena_status import add_follow_up, apply_outcome
 from app.assessments.operations import transition_assessment
+from app.clock import today
 from app.council.messages import problem_errors
 from app.council.term_operations import require_secretary
 from app.errors import ValidationFailed
@@ -139,6 +140,15 @@ def add_proposal(actor: Any, item: CaseItem, data: ProposalInput) -> Proposal:
     return proposal
 
 
+def require_meeting_held(item: CaseItem) -> None:
+    """Votes and decisions are recorded from the meeting day on, never before."""
+    meeting = item.case.meeting_date
+    if meeting > today():
+        raise ValidationFailed({"meeting_date": _(
+            "Møtet er ikke holdt ennå (møtedato %(date)s). Stemmegivning og vedtak kan "
+            "registreres fra møtedagen.", date=meeting.strftime("%d.%m.%Y"))})
+
+
 # --- votes -----------------------------------------------------------------------------------
 def council_of(item: CaseItem) -> votes.Council:
     """The seats and members a vote in this item's case is checked against."""
@@ -197,6 +207,7 @@ def record_vote(actor: Any, proposal: Proposal, data: votes.VoteInput, entered: 
     """
     require_secretary(actor)
     item = proposal.item
+    require_meeting_held(item)
     reason = reason.strip()
     errors = problem_errors(votes.validate(data, council_of(item)), name_map(item))
     if proposal.votes and not reason:
@@ -259,6 +270,7 @@ def record_council_decision(actor: Any, item: CaseItem, data: DecisionInput) -> 
     require_secretary(actor)
     if item.decision is not None:
         raise TransitionNotAllowed("record_decision", ["the item is already decided"])
+    require_meeting_held(item)
     proposal_id = _checked_proposal(item, data)
     assessment = item.assessment
     _set_assessment_decision(assessment, data)

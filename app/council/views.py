@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.council import operations as ops
@@ -107,7 +108,8 @@ def add_items(case_id: int):
         show_errors(form, error.errors)
         return render_case(db.session.get(CouncilCase, case_id), form, 400)
     db.session.commit()
-    flash(_("%(n)s arenaer er lagt til i saken.", n=len(items)), "success")
+    flash(ngettext("%(num)s arena er lagt til i saken.", "%(num)s arenaer er lagt til i saken.",
+                   len(items)), "success")
     return redirect(url_for(".case", case_id=case_id))
 
 
@@ -119,6 +121,7 @@ def proposal_form(item, **kwargs) -> ProposalForm:
         form.kind.data = (ProposalKind.RECOMMENDATION if first else ProposalKind.ALTERNATIVE).value
         recommendation = item.assessment.recommendation
         form.outcome.data = recommendation.value if first and recommendation else None
+        form.text.data = pages.proposal_text(item.assessment) if first else ""
     return form
 
 
