@@ -3,7 +3,9 @@ the council office reads)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -27,6 +29,7 @@ from app.council.forms import (
     ProposalForm,
 )
 from app.council.messages import problem_message
+from app.council.minutes import MEDIA_TYPE, write_minutes
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Cycle
@@ -91,6 +94,19 @@ def case(case_id: int):
     """One case: its items and the arenas that can still be added."""
     require_viewer()
     return render_case(queries.load_case(case_id) or abort(404))
+
+
+@bp.get("/cases/<int:case_id>/minutes.docx")
+@login_required
+def minutes(case_id: int):
+    """The case's items, proposals, votes and decisions as DOCX for the meeting minutes."""
+    require_viewer()
+    found = queries.load_case(case_id) or abort(404)
+    stream = io.BytesIO()
+    write_minutes(found, stream)
+    stream.seek(0)
+    return send_file(stream, mimetype=MEDIA_TYPE, as_attachment=True,
+                     download_name=f"moteprotokoll-sak-{found.case_number.replace('/', '-')}.docx")
 
 
 @bp.post("/cases/<int:case_id>/items")
