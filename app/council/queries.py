@@ -167,6 +167,17 @@ def load_case(case_id: int) -> CouncilCase | None:
         .options(items.selectinload(CaseItem.proposals), items.selectinload(CaseItem.decisions)))
 
 
+def load_case_minutes(case_id: int) -> CouncilCase | None:
+    """One case with everything its minutes extract prints: a fixed few queries."""
+    items = selectinload(CouncilCase.items)
+    return db.session.scalar(
+        sa.select(CouncilCase).where(CouncilCase.id == case_id).options(
+            selectinload(CouncilCase.term),
+            items.selectinload(CaseItem.proposals).selectinload(Proposal.votes),
+            items.selectinload(CaseItem.decisions),
+            items.selectinload(CaseItem.assessment).selectinload(Assessment.arena)))
+
+
 def load_item(item_id: int) -> CaseItem | None:
     """One item with its proposals, their votes (and per-party and per-member rows)."""
     return db.session.scalar(

@@ -101,7 +101,7 @@ def case(case_id: int):
 def minutes(case_id: int):
     """The case's items, proposals, votes and decisions as DOCX for the meeting minutes."""
     require_viewer()
-    found = queries.load_case(case_id) or abort(404)
+    found = queries.load_case_minutes(case_id) or abort(404)
     stream = io.BytesIO()
     write_minutes(found, stream)
     stream.seek(0)
