@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.models import ArenaKind, ArenaStatus, CycleStatus, Participation, Rating, Recommendation
+from app.models import (
+    ArenaKind,
+    ArenaStatus,
+    CycleStatus,
+    DecisionOutcome,
+    Participation,
+    Rating,
+    Recommendation,
+)
 from workflows.assessment import AssessmentState
 from workflows.roles import Role
 
@@ -37,6 +45,11 @@ RECOMMENDATION_LABELS = {
     Recommendation.TERMINATE: _l("Avslutte (melde ut)"),
     Recommendation.JOIN: _l("Melde inn"),
     Recommendation.CONSIDER_JOINING: _l("Vurdere innmelding"),
+}
+# A decision reads like the recommendation it follows, or says that every proposal fell.
+DECISION_LABELS = {
+    **RECOMMENDATION_LABELS,
+    DecisionOutcome.NO_CHANGE: _l("Forslaget falt – ingen endring"),
 }
 PARTICIPATION_LABELS = {
     Participation.ACTIVE: _l("Aktiv deltakelse"),

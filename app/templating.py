@@ -107,7 +107,7 @@ def register_template_helpers(app: Flask) -> None:
         datetime=lambda d, fmt="short": format_datetime(d, fmt) if d else "",
         state_label=_lookup(labels.STATE_LABELS),
         state_colour=_lookup(labels.STATE_COLOURS),
-        recommendation_label=_lookup(labels.RECOMMENDATION_LABELS),
+        recommendation_label=_lookup(labels.DECISION_LABELS),
         participation_label=_lookup(labels.PARTICIPATION_LABELS),
         participant_label=_lookup(labels.PARTICIPANT_LABELS),
         rating_label=_lookup(labels.RATING_LABELS),

@@ -35,6 +35,7 @@ OUTCOME_EFFECTS = {
                       "apply_for_membership"),
         OutcomeEffect("consider_joining", follow_up="consider_joining"),
         OutcomeEffect("continue"),
+        OutcomeEffect("no_change"),  # every proposal fell: the arena keeps its status
         OutcomeEffect("continue_and_strengthen", follow_up="strengthen_cooperation"),
     )
 }

@@ -346,6 +346,19 @@ class ProposalState:
         return self.voted and not self.mismatch and self.computed == Result.ADOPTED
 
 
+NO_CHANGE = "no_change"  # every proposal fell: the council changed nothing
+
+
+def decision_options(proposals: Iterable[ProposalState]) -> tuple[str, ...]:
+    """The outcomes a decision may take now: those of the adopted proposals, or only
+    "no change" when every proposal fell; none while a vote is missing or disputed."""
+    proposals = list(proposals)
+    if not proposals or any(not p.voted or p.mismatch for p in proposals):
+        return ()
+    adopted = tuple(dict.fromkeys(p.outcome for p in proposals if p.adopted))
+    return adopted or (NO_CHANGE,)
+
+
 def decision_problems(proposals: Iterable[ProposalState], outcome: str) -> list[Problem]:
     """Why an item can not be decided with `outcome` yet (empty when it can)."""
     proposals = list(proposals)
@@ -357,15 +370,18 @@ def decision_problems(proposals: Iterable[ProposalState], outcome: str) -> list[
                  if p.mismatch]
     if problems:
         return problems
-    adopted = [p.outcome for p in proposals if p.adopted]
-    if outcome not in adopted:
-        return [Problem("outcome", "outcome_not_adopted" if adopted else "nothing_adopted",
-                        {"adopted": tuple(adopted)})]
-    return []
+    options = decision_options(proposals)
+    if outcome in options:
+        return []
+    if options == (NO_CHANGE,):
+        return [Problem("outcome", "nothing_adopted", {"adopted": ()})]
+    code = "proposal_adopted" if outcome == NO_CHANGE else "outcome_not_adopted"
+    return [Problem("outcome", code, {"adopted": options})]
 
 
 def adopted_proposal(proposals: Iterable[ProposalState], outcome: str) -> int | None:
-    """The first adopted proposal that asks for `outcome` (the one the decision follows)."""
+    """The first adopted proposal that asks for `outcome` (the one the decision follows);
+    None for "no change", which follows no proposal."""
     return next((p.proposal_id for p in proposals if p.adopted and p.outcome == outcome), None)
 
 

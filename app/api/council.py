@@ -23,7 +23,7 @@ from app.council import operations as ops
 from app.council import queries
 from app.errors import ConflictError
 from app.extensions import db
-from app.models import Cycle, Recommendation
+from app.models import Cycle, DecisionOutcome, Recommendation
 from app.models.council import CaseItem, CouncilCase, CouncilTerm, Proposal, ProposalKind
 from workflows.roles import Role
 from workflows.votes import Choice, PartyCount, Result, RuleName, VoteInput, VoteKind
@@ -171,10 +171,11 @@ def record_vote(proposal_id: int, body: dict[str, Any]):
            tag="council", body="DecisionInput", responses={201: "CouncilCase"},
            errors=(403, 409))
 def record_decision(item_id: int, body: dict[str, Any]):
-    """The decision must follow an adopted proposal."""
+    """The decision follows an adopted proposal; "no_change" exactly when every proposal fell
+    (409 while one is adopted)."""
     user = require_role(SECRETARY)
     item = load_item(item_id)
-    data = ops.DecisionInput(Recommendation(body["outcome"]), body["text"],
+    data = ops.DecisionInput(DecisionOutcome(body["outcome"]), body["text"],
                              date.fromisoformat(body["effective_date"]))
     ops.record_council_decision(user, item, data)
     return created(item.case)

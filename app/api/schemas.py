@@ -13,6 +13,7 @@ from app.models import (
     ArenaStatus,
     CriterionKind,
     CycleStatus,
+    DecisionOutcome,
     DocumentFormat,
     Recommendation,
 )
@@ -141,7 +142,7 @@ ARENAS = {
         "cycle_year": {"type": "integer"}, "cycle_status": enum(CycleStatus),
         "assessment_id": ID, "state": enum(AssessmentState),
         "recommendation": nullable(enum(Recommendation)),
-        "decision_outcome": nullable(enum(Recommendation)), "decision_text": STRING,
+        "decision_outcome": nullable(enum(DecisionOutcome)), "decision_text": STRING,
         "decided_at": nullable(DATETIME), "council": nullable(COUNCIL_REF)}),
     "ArenaDetail": obj({**ARENA_OUT, "history": {"type": "array", "items": ref("ArenaYear")}}),
     "ArenaPage": page_of("Arena"),
@@ -199,7 +200,7 @@ ASSESSMENTS = {
         "yearly_cost": nullable({"type": "integer"}), "recommendation_reason": STRING,
         "review_comment": STRING, "unchanged_comment": nullable(STRING),
         "routed_to_council": nullable(BOOL),
-        "decision": obj({"outcome": nullable(enum(Recommendation)), "text": STRING,
+        "decision": obj({"outcome": nullable(enum(DecisionOutcome)), "text": STRING,
                          "effective_date": nullable(DATE), "decided_at": nullable(DATETIME)}),
         "submitted_at": nullable(DATETIME), "signed_off_at": nullable(DATETIME),
         "approved_at": nullable(DATETIME), "returned_at": nullable(DATETIME),
@@ -241,8 +242,8 @@ CASE_OUT = {
 COUNT_IN = {"type": "integer", "minimum": 0, "maximum": 1000}
 COUNCIL = {
     "Vote": VOTE_OUT,
-    "Decision": obj({"id": ID, "revision": {"type": "integer"}, "proposal_id": ID,
-                     "outcome": enum(Recommendation), "text": STRING, "effective_date": DATE,
+    "Decision": obj({"id": ID, "revision": {"type": "integer"}, "proposal_id": nullable(ID),
+                     "outcome": enum(DecisionOutcome), "text": STRING, "effective_date": DATE,
                      "correction_reason": STRING, "recorded_at": DATETIME}),
     "Proposal": obj({"id": ID, "kind": enum(ProposalKind), "outcome": enum(Recommendation),
                      "text": STRING, "proposer": STRING, "party_group": nullable(PARTY_REF),
@@ -284,7 +285,7 @@ COUNCIL = {
         "members": {"type": "array", "maxItems": 1000, "items": obj({
             "member_id": ID, "choice": enum(Choice)})}},
         ["kind", "present", "entered_result"]),
-    "DecisionInput": obj({"outcome": enum(Recommendation), "text": text(TEXT_MAX, 1),
+    "DecisionInput": obj({"outcome": enum(DecisionOutcome), "text": text(TEXT_MAX, 1),
                           "effective_date": DATE}),
 }
 

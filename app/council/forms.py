@@ -34,7 +34,7 @@ from app.council.labels import PROPOSAL_KIND_LABELS, RULE_LABELS
 from app.council.operations import CaseInput, DecisionInput, ProposalInput
 from app.council.routing import Route
 from app.input_guard import single_line
-from app.models import Recommendation
+from app.models import DecisionOutcome, Recommendation
 from app.models.council import ProposalKind
 from workflows.votes import RuleName
 
@@ -66,6 +66,12 @@ class TermForm(FlaskForm):
     ends_on = DateField(_l("Siste dag"), validators=[Optional()])
     seats = IntegerField(_l("Antall seter"), validators=[InputRequired(REQUIRED),
                                                          NumberRange(min=1, max=1000)])
+    copy_from = SelectField(_l("Start fra en tidligere periode"), validators=[CHOICE_OPTIONAL])
+
+    def __init__(self, *args, terms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.copy_from.choices = [SelectChoice("", _l("Nei, start med en tom periode"))] + [
+            SelectChoice(str(t.id), t.name) for t in terms]
 
 
 class PartyGroupForm(FlaskForm):
@@ -171,7 +177,7 @@ class ProposalForm(FlaskForm):
 class DecisionForm(FlaskForm):
     """The council's decision on an item."""
 
-    outcome = RadioField(_l("Vedtak"), choices=choices(labels.RECOMMENDATION_LABELS),
+    outcome = RadioField(_l("Vedtak"), choices=choices(labels.DECISION_LABELS),
                          id="decision-outcome", validators=[InputRequired(REQUIRED)])
     text = TextAreaField(_l("Vedtakstekst"), id="decision-text",
                          validators=[DataRequired(REQUIRED), Length(max=TEXT_MAX)])
@@ -180,7 +186,7 @@ class DecisionForm(FlaskForm):
 
     def to_input(self) -> DecisionInput:
         """The validated form as the operation's input."""
-        return DecisionInput(Recommendation(self.outcome.data), self.text.data or "",
+        return DecisionInput(DecisionOutcome(self.outcome.data), self.text.data or "",
                              self.effective_date.data)
 
 

@@ -12,13 +12,13 @@ PROPOSAL_KIND_LABELS = {
     ProposalKind.ALTERNATIVE: _l("Alternativt forslag"),
 }
 VOTE_KIND_LABELS = {
-    VoteKind.COUNTS: _l("Opptelling: for, mot og avstår"),
+    VoteKind.COUNTS: _l("Opptelling: for, mot og avholdende"),
     VoteKind.UNANIMOUS: _l("Enstemmig"),
 }
 CHOICE_LABELS = {
     Choice.FOR: _l("For"),
     Choice.AGAINST: _l("Mot"),
-    Choice.ABSTAIN: _l("Avstår"),
+    Choice.ABSTAIN: _l("Avholdende"),
     Choice.ABSENT: _l("Ikke til stede"),
 }
 # The same choices as counted nouns in a sentence ("40 stemmer for").

@@ -83,7 +83,10 @@ def _decision_messages(p: Problem, names: Mapping[str, str]) -> str | None:
         "outcome_not_adopted": lambda: _(
             "Utfallet må være det et vedtatt forslag ber om."),
         "nothing_adopted": lambda: _(
-            "Ingen forslag er vedtatt. Registrer forslaget som ble vedtatt, med stemmegivning."),
+            "Ingen forslag er vedtatt. Vedtaket er «Forslaget falt – ingen endring»."),
+        "proposal_adopted": lambda: _(
+            "Et forslag er vedtatt, så vedtaket må følge det. «Ingen endring» gjelder bare "
+            "når alle forslag falt."),
     }
     return messages[p.code]() if p.code in messages else None
 

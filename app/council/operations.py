@@ -17,11 +17,12 @@ from flask_babel import gettext as _
 from app import audit
 from app.arena_status import add_follow_up, apply_outcome
 from app.assessments.operations import transition_assessment
+from app.clock import today
 from app.council.messages import problem_errors
 from app.council.term_operations import require_secretary
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import ArenaStatus, Assessment, Recommendation
+from app.models import ArenaStatus, Assessment, DecisionOutcome, Recommendation
 from app.models.council import (
     CaseItem,
     CouncilCase,
@@ -139,6 +140,15 @@ def add_proposal(actor: Any, item: CaseItem, data: ProposalInput) -> Proposal:
     return proposal
 
 
+def require_meeting_held(item: CaseItem) -> None:
+    """Votes and decisions are recorded from the meeting day on, never before."""
+    meeting = item.case.meeting_date
+    if meeting > today():
+        raise ValidationFailed({"meeting_date": _(
+            "Møtet er ikke holdt ennå (møtedato %(date)s). Stemmegivning og vedtak kan "
+            "registreres fra møtedagen.", date=meeting.strftime("%d.%m.%Y"))})
+
+
 # --- votes -----------------------------------------------------------------------------------
 def council_of(item: CaseItem) -> votes.Council:
     """The seats and members a vote in this item's case is checked against."""
@@ -197,6 +207,7 @@ def record_vote(actor: Any, proposal: Proposal, data: votes.VoteInput, entered: 
     """
     require_secretary(actor)
     item = proposal.item
+    require_meeting_held(item)
     reason = reason.strip()
     errors = problem_errors(votes.validate(data, council_of(item)), name_map(item))
     if proposal.votes and not reason:
@@ -230,15 +241,22 @@ def proposal_states(item: CaseItem) -> list[votes.ProposalState]:
 class DecisionInput:
     """The outcome, its wording and the date it takes effect."""
 
-    outcome: Recommendation
+    outcome: DecisionOutcome
     text: str
     effective_date: date
 
 
-def _checked_proposal(item: CaseItem, data: DecisionInput) -> int:
-    """The adopted proposal the decision follows; ValidationFailed when there is none."""
+def _checked_proposal(item: CaseItem, data: DecisionInput) -> int | None:
+    """The adopted proposal the decision follows (None for "no change", which follows none).
+
+    ValidationFailed when the outcome is not one the votes allow; TransitionNotAllowed (409)
+    for "no change" while a proposal is adopted: the record would say what did not happen.
+    """
     states = proposal_states(item)
     problems = votes.decision_problems(states, data.outcome.value)
+    if any(p.code == "proposal_adopted" for p in problems):
+        raise TransitionNotAllowed("record_decision", [problem_errors(
+            problems, name_map(item))["outcome"]])
     errors = problem_errors(problems, name_map(item))
     if not data.text.strip():
         errors["text"] = _("Skriv vedtaksteksten.")
@@ -252,6 +270,7 @@ def record_council_decision(actor: Any, item: CaseItem, data: DecisionInput) -> 
     require_secretary(actor)
     if item.decision is not None:
         raise TransitionNotAllowed("record_decision", ["the item is already decided"])
+    require_meeting_held(item)
     proposal_id = _checked_proposal(item, data)
     assessment = item.assessment
     _set_assessment_decision(assessment, data)

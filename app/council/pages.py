@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.council.operations import proposal_states, proposal_title
+from app.extensions import db
+from app.models import Assessment, Organisation
 from app.models.council import CaseItem, Proposal, Vote
 from workflows import votes
 
@@ -62,17 +68,23 @@ class DecisionReadiness:
     outcome: str | None
     text: str
     problems: tuple[votes.Problem, ...]
+    options: tuple[str, ...] = ()  # the outcomes the votes allow, the only ones offered
 
 
 def readiness(item: CaseItem) -> DecisionReadiness:
-    """Can the item be decided (every proposal voted, no mismatch, one adopted)?"""
+    """Can the item be decided (every proposal voted, no mismatch)? With the adopted
+    proposal's outcome and text, or "no change" when every proposal fell."""
     states = proposal_states(item)
+    options = votes.decision_options(states)
     adopted = [p for p in item.proposals
                if next(s for s in states if s.proposal_id == p.id).adopted]
-    outcome = adopted[0].outcome.value if adopted else None
+    outcome = options[0] if options else None
     problems = tuple(votes.decision_problems(states, outcome or ""))
-    return DecisionReadiness(not problems, outcome, adopted[0].text if adopted else "",
-                             problems)
+    if outcome == votes.NO_CHANGE:
+        text = _("Forslaget falt. Ingen endring.")
+    else:
+        text = adopted[0].text if adopted else ""
+    return DecisionReadiness(not problems, outcome, text, problems, options)
 
 
 def decision_follows_votes(item: CaseItem) -> bool:
@@ -81,3 +93,25 @@ def decision_follows_votes(item: CaseItem) -> bool:
     if decision is None:
         return True
     return not votes.decision_problems(proposal_states(item), decision.outcome.value)
+
+
+# The innstilling's text, from the recommendation in the assessment (the secretary edits it).
+PROPOSAL_TEXTS = {
+    "continue": _l("%(municipality)s viderefører deltakelsen i %(arena)s."),
+    "continue_and_strengthen": _l("%(municipality)s viderefører og styrker deltakelsen i "
+                                  "%(arena)s."),
+    "terminate": _l("%(municipality)s melder seg ut av %(arena)s."),
+    "join": _l("%(municipality)s melder seg inn i %(arena)s."),
+    "consider_joining": _l("%(municipality)s utreder om den bør bli med i %(arena)s."),
+}
+
+
+def proposal_text(assessment: Assessment) -> str:
+    """The recommendation as a proposal ('' when there is none), with its reason."""
+    if assessment.recommendation is None:
+        return ""
+    name = db.session.scalar(sa.select(Organisation.name).limit(1)) or _("Kommunen")
+    text = str(PROPOSAL_TEXTS[assessment.recommendation.value]) % {
+        "municipality": name, "arena": assessment.arena.name}
+    reason = (assessment.recommendation_reason or "").strip()
+    return f"{text}\n\n{reason}" if reason else text

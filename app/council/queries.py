@@ -19,11 +19,26 @@ from app.models.council import (
     CouncilTerm,
     Decision,
     FollowUp,
+    PartyGroup,
     Proposal,
+    ProposalKind,
     Vote,
 )
 from workflows import arena_status, votes
 from workflows.assessment import AssessmentState
+
+
+@dataclass(frozen=True)
+class ProposalRef:
+    """One proposal voted on, with its current vote and what its majority rule made of it."""
+
+    is_recommendation: bool
+    proposer: str  # the party group or person (empty for the innstilling)
+    outcome: str
+    rule: str
+    vote_kind: votes.VoteKind
+    tally: votes.Tally
+    verdict: votes.Verdict
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,12 @@ class DecisionRef:
     archive_reference: str
     vote_text_nb: str
     vote_text_en: str
+    outcome: str = ""
+    effective_date: date | None = None
+    status_before: str = ""  # the arena's status before the first decision on the item
+    arena_name: str = ""
+    recommendation: str = ""
+    proposals: tuple[ProposalRef, ...] = ()
 
 
 def _latest(model, key) -> sa.Subquery:
@@ -43,44 +64,82 @@ def _latest(model, key) -> sa.Subquery:
 
 
 def _references_query() -> sa.Select:
-    decisions, latest_votes = _latest(Decision, Decision.item_id), _latest(Vote, Vote.proposal_id)
+    decisions = _latest(Decision, Decision.item_id)
     return (
-        sa.select(CaseItem.assessment_id, CouncilCase.case_number, CouncilCase.meeting_date,
-                  CouncilCase.archive_reference, CouncilTerm.seats, Proposal.majority_rule,
-                  Vote.kind, Vote.present, Vote.votes_for, Vote.votes_against,
-                  Vote.votes_abstain, Vote.chair_vote)
+        sa.select(CaseItem.id.label("item_id"), CaseItem.assessment_id, CouncilCase.case_number,
+                  CouncilCase.meeting_date, CouncilCase.archive_reference, CouncilTerm.seats,
+                  Decision.proposal_id, Decision.outcome, Decision.effective_date,
+                  Decision.arena_status_before, Arena.name.label("arena_name"),
+                  Assessment.recommendation)
         .join(CouncilCase, CouncilCase.id == CaseItem.case_id)
         .join(CouncilTerm, CouncilTerm.id == CouncilCase.term_id)
         .join(Decision, Decision.item_id == CaseItem.id)
         .join(decisions, sa.and_(decisions.c.key == Decision.item_id,
                                  decisions.c.revision == Decision.revision))
-        .join(Proposal, Proposal.id == Decision.proposal_id)
-        .join(Vote, Vote.proposal_id == Proposal.id)
-        .join(latest_votes, sa.and_(latest_votes.c.key == Vote.proposal_id,
-                                    latest_votes.c.revision == Vote.revision))
+        .join(Assessment, Assessment.id == CaseItem.assessment_id)
+        .join(Arena, Arena.id == Assessment.arena_id)
     )
 
 
-def _reference(row) -> DecisionRef:
-    tally = votes.Tally(row.present, row.votes_for, row.votes_against, row.votes_abstain,
-                        row.chair_vote)
-    verdict = votes.decide(tally, votes.RULES[row.majority_rule], row.seats)
-    nb, en = votes.vote_sentences(row.kind, tally, verdict)
-    return DecisionRef(row.case_number, row.meeting_date, row.archive_reference, nb, en)
+def _proposal_refs(items: dict[int, int]) -> dict[int, list[tuple[int, ProposalRef]]]:
+    """(proposal id, ProposalRef) per item id, in the order put to the vote (one query);
+    `items` maps item id to the council's seats."""
+    latest_votes = _latest(Vote, Vote.proposal_id)
+    rows = db.session.execute(
+        sa.select(Proposal.item_id, Proposal.id, Proposal.kind, Proposal.proposer,
+                  PartyGroup.name.label("party"), Proposal.outcome, Proposal.majority_rule,
+                  Vote.kind.label("vote_kind"), Vote.present, Vote.votes_for,
+                  Vote.votes_against, Vote.votes_abstain, Vote.chair_vote)
+        .join(Vote, Vote.proposal_id == Proposal.id)
+        .join(latest_votes, sa.and_(latest_votes.c.key == Vote.proposal_id,
+                                    latest_votes.c.revision == Vote.revision))
+        .outerjoin(PartyGroup, PartyGroup.id == Proposal.party_group_id)
+        .where(Proposal.item_id.in_(list(items)))
+        .order_by(Proposal.item_id, Proposal.position, Proposal.id)) if items else []
+    found: dict[int, list[tuple[int, ProposalRef]]] = {}
+    for row in rows:
+        tally = votes.Tally(row.present, row.votes_for, row.votes_against, row.votes_abstain,
+                            row.chair_vote)
+        verdict = votes.decide(tally, votes.RULES[row.majority_rule], items[row.item_id])
+        found.setdefault(row.item_id, []).append((row.id, ProposalRef(
+            row.kind == ProposalKind.RECOMMENDATION, row.party or row.proposer or "",
+            row.outcome.value, row.majority_rule.value, row.vote_kind, tally, verdict)))
+    return found
+
+
+def _references(rows) -> dict[int, DecisionRef]:
+    rows = list(rows)
+    proposals = _proposal_refs({row.item_id: row.seats for row in rows})
+    return {row.assessment_id: _reference(row, proposals.get(row.item_id, []))
+            for row in rows}
+
+
+def _reference(row, proposals: list[tuple[int, ProposalRef]]) -> DecisionRef:
+    # The vote line: the adopted proposal's vote, or every fallen one's for "no change".
+    followed = [p for pid, p in proposals if pid == row.proposal_id] or [
+        p for _pid, p in proposals]
+    lines = [votes.vote_sentences(p.vote_kind, p.tally, p.verdict) for p in followed]
+    return DecisionRef(
+        row.case_number, row.meeting_date, row.archive_reference,
+        " ".join(nb for nb, _en in lines), " ".join(en for _nb, en in lines),
+        outcome=row.outcome.value, effective_date=row.effective_date,
+        status_before=row.arena_status_before.value, arena_name=row.arena_name,
+        recommendation=row.recommendation.value if row.recommendation else "",
+        proposals=tuple(p for _pid, p in proposals))
 
 
 def decision_references(cycle_id: int) -> dict[int, DecisionRef]:
-    """Case number, meeting date, archive reference and vote sentence of every assessment of
-    the cycle the council decided, keyed by assessment id (one query)."""
-    rows = db.session.execute(_references_query().where(CouncilCase.cycle_id == cycle_id))
-    return {row.assessment_id: _reference(row) for row in rows}
+    """Case number, meeting date, archive reference, the proposals voted on and the decision
+    of every assessment of the cycle the council decided, keyed by assessment id (two
+    queries)."""
+    return _references(db.session.execute(
+        _references_query().where(CouncilCase.cycle_id == cycle_id)))
 
 
 def arena_references(arena_id: int) -> dict[int, DecisionRef]:
     """The same for every year's assessment of one arena (its history page)."""
-    query = _references_query().join(Assessment, Assessment.id == CaseItem.assessment_id)
-    rows = db.session.execute(query.where(Assessment.arena_id == arena_id))
-    return {row.assessment_id: _reference(row) for row in rows}
+    return _references(db.session.execute(
+        _references_query().where(Assessment.arena_id == arena_id)))
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -106,6 +165,17 @@ def load_case(case_id: int) -> CouncilCase | None:
     return db.session.scalar(
         sa.select(CouncilCase).where(CouncilCase.id == case_id)
         .options(items.selectinload(CaseItem.proposals), items.selectinload(CaseItem.decisions)))
+
+
+def load_case_minutes(case_id: int) -> CouncilCase | None:
+    """One case with everything its minutes extract prints: a fixed few queries."""
+    items = selectinload(CouncilCase.items)
+    return db.session.scalar(
+        sa.select(CouncilCase).where(CouncilCase.id == case_id).options(
+            selectinload(CouncilCase.term),
+            items.selectinload(CaseItem.proposals).selectinload(Proposal.votes),
+            items.selectinload(CaseItem.decisions),
+            items.selectinload(CaseItem.assessment).selectinload(Assessment.arena)))
 
 
 def load_item(item_id: int) -> CaseItem | None:

@@ -142,3 +142,26 @@ def add_members(term: CouncilTerm, rows: list[MemberRow]) -> list[str]:
         db.session.add(CouncilMember(term=term, party_group=party, name=row.name, seat=row.seat))
     db.session.flush()
     return new_parties
+
+
+def copy_term_members(actor: Any, term: CouncilTerm, previous: CouncilTerm) -> int:
+    """Copy the previous term's party groups and members into a new term, for editing (a new
+    council mostly keeps its groups, and many members); returns how many were copied."""
+    require_secretary(actor)
+    if previous.id == term.id:
+        raise ValidationFailed({"copy_from": _("Velg en annen periode å kopiere fra.")})
+    if len(previous.members) > term.seats:
+        raise ValidationFailed({"copy_from": _(
+            "Perioden du kopierer fra, har %(count)s medlemmer, men den nye har bare "
+            "%(seats)s seter.", count=len(previous.members), seats=term.seats)})
+    groups = {}
+    for party in previous.party_groups:
+        groups[party.id] = PartyGroup(term=term, name=party.name)
+        db.session.add(groups[party.id])
+    for member in previous.members:
+        db.session.add(CouncilMember(term=term, party_group=groups[member.party_group_id],
+                                     name=member.name, seat=member.seat))
+    db.session.flush()
+    audit.record(actor, "council_term", term.id, "council_term_copied",
+                 from_term=previous.id, members=len(previous.members))
+    return len(previous.members)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.council import queries
@@ -21,7 +22,8 @@ from app.models.council import CouncilTerm
 def terms():
     """Every council term, and the form for a new one."""
     require_secretary()
-    return render_template("council/terms.html", terms=queries.terms(), form=TermForm())
+    terms = queries.terms()
+    return render_template("council/terms.html", terms=terms, form=TermForm(terms=terms))
 
 
 @bp.post("/terms")
@@ -29,16 +31,21 @@ def terms():
 def create_term():
     """Register a council term."""
     require_secretary()
-    form = TermForm()
+    form = TermForm(terms=queries.terms())
     if not form.validate_on_submit():
         return render_template("council/terms.html", terms=queries.terms(), form=form), 400
     try:
         term = ops.create_term(current_user, form.name.data, form.starts_on.data,
                                form.ends_on.data, form.seats.data)
+        previous = db.session.get(CouncilTerm, int(form.copy_from.data or 0))
+        copied = ops.copy_term_members(current_user, term, previous) if previous else None
     except ValidationFailed as error:
         return refused("council/terms.html", form, error.errors, terms=queries.terms())
     db.session.commit()
-    flash(_("Perioden er registrert."), "success")
+    flash(_("Perioden er registrert.") if copied is None else ngettext(
+        "Perioden er registrert med %(num)s medlem fra forrige periode. Rett det som er endret.",
+        "Perioden er registrert med %(num)s medlemmer fra forrige periode. Rett det som er "
+        "endret.", copied), "success")
     return redirect(url_for(".term", term_id=term.id))
 
 
@@ -116,5 +123,6 @@ def import_members(term_id: int):
         return render_term(load_term(term_id), 400, import_form=form,
                            import_errors=list(error.errors.values()))
     db.session.commit()
-    flash(_("%(n)s medlemmer er importert.", n=result.members), "success")
+    flash(ngettext("%(num)s medlem er importert.", "%(num)s medlemmer er importert.",
+                   result.members), "success")
     return redirect(url_for(".term", term_id=term_id))

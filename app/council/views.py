@@ -3,8 +3,11 @@ the council office reads)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.council import operations as ops
@@ -26,6 +29,7 @@ from app.council.forms import (
     ProposalForm,
 )
 from app.council.messages import problem_message
+from app.council.minutes import MEDIA_TYPE, write_minutes
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Cycle
@@ -92,6 +96,19 @@ def case(case_id: int):
     return render_case(queries.load_case(case_id) or abort(404))
 
 
+@bp.get("/cases/<int:case_id>/minutes.docx")
+@login_required
+def minutes(case_id: int):
+    """The case's items, proposals, votes and decisions as DOCX for the meeting minutes."""
+    require_viewer()
+    found = queries.load_case_minutes(case_id) or abort(404)
+    stream = io.BytesIO()
+    write_minutes(found, stream)
+    stream.seek(0)
+    return send_file(stream, mimetype=MEDIA_TYPE, as_attachment=True,
+                     download_name=f"moteprotokoll-sak-{found.case_number.replace('/', '-')}.docx")
+
+
 @bp.post("/cases/<int:case_id>/items")
 @login_required
 def add_items(case_id: int):
@@ -107,7 +124,8 @@ def add_items(case_id: int):
         show_errors(form, error.errors)
         return render_case(db.session.get(CouncilCase, case_id), form, 400)
     db.session.commit()
-    flash(_("%(n)s arenaer er lagt til i saken.", n=len(items)), "success")
+    flash(ngettext("%(num)s arena er lagt til i saken.", "%(num)s arenaer er lagt til i saken.",
+                   len(items)), "success")
     return redirect(url_for(".case", case_id=case_id))
 
 
@@ -119,12 +137,15 @@ def proposal_form(item, **kwargs) -> ProposalForm:
         form.kind.data = (ProposalKind.RECOMMENDATION if first else ProposalKind.ALTERNATIVE).value
         recommendation = item.assessment.recommendation
         form.outcome.data = recommendation.value if first and recommendation else None
+        form.text.data = pages.proposal_text(item.assessment) if first else ""
     return form
 
 
 def decision_form(item, ready: pages.DecisionReadiness) -> DecisionForm:
     """The decision form, pre-filled from the adopted proposal and the meeting date."""
     form = DecisionForm()
+    if ready.options:  # only what the votes allow; "no change" alone when every proposal fell
+        form.outcome.choices = [c for c in form.outcome.choices if c.value in ready.options]
     if not form.is_submitted():
         form.outcome.data, form.text.data = ready.outcome, ready.text
         form.effective_date.data = item.case.meeting_date

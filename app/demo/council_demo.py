@@ -19,10 +19,12 @@ from app.models import ArenaStatus, Assessment, Cycle, Recommendation, User, Use
 from app.models.council import (
     CaseItem,
     CouncilCase,
+    CouncilMember,
     CouncilTerm,
     Decision,
     FollowUp,
     FollowUpKind,
+    PartyGroup,
     Proposal,
     ProposalKind,
 )
@@ -86,6 +88,29 @@ def _term() -> CouncilTerm:
     rows, errors = parse_members(members_csv(), SEATS, {})
     assert not errors, errors
     add_members(term, rows)
+    return term
+
+
+def election_year(on: date) -> int:
+    """The year of the municipal election whose council sits on `on` (elections every four
+    years from 2019; a new council takes its seats on 1 October)."""
+    year = 2019 + 4 * ((on.year - 2019) // 4)
+    return year - 4 if on < date(year, 10, 1) else year
+
+
+def _current_term(previous: CouncilTerm, on: date) -> CouncilTerm:
+    """The term sitting on `on`, started from the previous one (same groups and members), so
+    the open cycle can go to a vote without set-up."""
+    year = election_year(on)
+    if year <= previous.starts_on.year:
+        return previous
+    term = CouncilTerm(name=f"Bystyret {year}–{year + 4}", starts_on=date(year, 10, 1),
+                       ends_on=date(year + 4, 9, 30), seats=SEATS)
+    db.session.add(term)
+    groups = {p.id: PartyGroup(term=term, name=p.name) for p in previous.party_groups}
+    db.session.add_all(groups.values())
+    db.session.add_all(CouncilMember(term=term, party_group=groups[m.party_group_id],
+                                     name=m.name, seat=m.seat) for m in previous.members)
     return term
 
 
@@ -177,12 +202,16 @@ def _decide(item: CaseItem, proposal: Proposal, users: dict[Role, User], day: da
                                 done_at=_at(date(2021, 6, 1)) if done else None))
 
 
-def load_council_demo(cycle: Cycle) -> CouncilCase:
-    """The 2021 cycle's council case: members, proposals, votes and the five decisions."""
+def load_council_demo(cycle: Cycle, on: date | None = None) -> CouncilCase:
+    """The 2021 cycle's council case: members, proposals, votes and the five decisions; and
+    the term sitting on `on` (the demo's today)."""
     db.session.flush()
     users = {r: _user_with(r) for r in (Role.COUNCIL_SECRETARY, Role.COUNCIL_OFFICE)}
     secretary, day = users[Role.COUNCIL_SECRETARY], cycle.council_meeting_date
     term = _term()
+    db.session.flush()
+    if on is not None:
+        _current_term(term, on)
     case = CouncilCase(cycle=cycle, term=term, case_number="95/21", meeting_date=day,
                        archive_reference=cycle.archive_reference, description=CASE_NOTE,
                        title="Gjennomgang av kommunens internasjonale samarbeidsarenaer",

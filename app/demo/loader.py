@@ -267,7 +267,7 @@ def load_demo(today: date | None = None) -> dict[str, Any]:
     criteria = build_criteria_set("Kriterier 2021")
     db.session.flush()
     past = _cycle_2021(data, arenas, office, criteria)
-    load_council_demo(past)
+    load_council_demo(past, on)
     current = _open_cycle(on, arenas, criteria, past, users)
     db.session.flush()
     _document_settings(data, past, arenas)

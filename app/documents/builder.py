@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.clock import today
+from app.documents import council_text
 from app.documents.order import norwegian_key as norwegian_key  # re-exported
 from app.documents.order import sort_arenas
 from app.documents.prose import SentenceLedger, count_words, looks_english, no_break_numbers
@@ -380,11 +381,20 @@ def _section(assessment: Assessment, inputs: _Inputs, words: Sentences,
     outcome = assessment.decision_outcome.value if decided and assessment.decision_outcome else None
     by_council = bool(decided and assessment.routed_to_council and outcome)
     council = _label(inputs.organisation, "council_label", locale)
+    # The case number and the vote as recorded; a municipality whose council data are only
+    # illustrative (the demo) leaves them out with a document setting.
     details = inputs.settings is None or inputs.settings.show_council_details
-    case, vote = _case_lines(inputs.decisions.get(assessment.id) if by_council and details
-                             else None, words)
+    ref = inputs.decisions.get(assessment.id) if by_council else None
+    case, vote = _case_lines(ref if details else None, words)
+    if details:
+        vote = council_text.vote_lines(ref, locale, council) or vote
+    elif ref is not None:  # what the decision means stays: differing, and when it takes effect
+        vote = " ".join(s for s in (
+            council_text.differs_sentence(ref.outcome, ref.recommendation, locale),
+            council_text.effective_sentence(ref.outcome, ref.effective_date, locale)) if s)
     recommendation = assessment.recommendation.value if assessment.recommendation else None
-    decision_label = words.outcome_label(outcome) or words.text("undecided")
+    decision_label = (council_text.outcome_label(outcome, locale) or words.outcome_label(outcome)
+                      or words.text("undecided"))
     return Section(
         arena_id=arena.id, assessment_id=assessment.id, name=arena.name, part=arena.part,
         description=no_break_numbers(arena.description(locale)),
@@ -392,7 +402,8 @@ def _section(assessment: Assessment, inputs: _Inputs, words: Sentences,
         participation=_answer_texts(assessment, {CriterionKind.PARTICIPATION}, ledger),
         gain=_answer_texts(assessment, {CriterionKind.RATING, CriterionKind.TEXT}, ledger),
         recommendation=words.recommendation(recommendation),
-        decision=words.decision(outcome, council) if by_council else "",
+        decision=(council_text.decision_sentence(outcome, ref, locale, council)
+                  or words.decision(outcome, council)) if by_council else "",
         case=case, vote=vote,
         portfolios=tuple(p.name(locale) for p in arena.portfolios),
         participation_label=words.participation_label(_participation_value(assessment)),
@@ -433,7 +444,8 @@ def _appendix(words: Sentences, sections: list[Section]) -> Table:
 
 def _totals(words: Sentences, sections: list[Section]) -> Table:
     counts = Counter(s.outcome for s in sections)
-    rows = tuple((words.total_label(o), str(counts[o])) for o in (*OUTCOMES, None) if counts[o])
+    rows = tuple((council_text.total_label(o, words.locale) or words.total_label(o), str(counts[o]))
+                 for o in (*OUTCOMES, council_text.NO_CHANGE, None) if counts[o])
     total = (words.text("total"), str(len(sections)))
     return Table(words.text("totals"), (words.text("col_outcome"), words.text("col_count")),
                  rows + (total,))

@@ -76,7 +76,7 @@ def _row(a: Assessment, criteria: list[Criterion]) -> list[Value]:
             a.yearly_cost, _label(labels.RECOMMENDATION_LABELS, a.recommendation),
             a.recommendation_reason, _("Ja") if a.is_carried_forward else _("Nei"),
             a.unchanged_comment or "", routed,
-            _label(labels.RECOMMENDATION_LABELS, a.decision_outcome), a.decision_text,
+            _label(labels.DECISION_LABELS, a.decision_outcome), a.decision_text,
             a.decision_effective_date, _local(a.created_at), _local(a.submitted_at),
             _local(a.signed_off_at), _local(a.approved_at), _local(a.decided_at),
             _local(a.updated_at)]

@@ -5,6 +5,7 @@ from app.models.arenas import Arena, ArenaKind, ArenaStatus, arena_portfolios
 from app.models.assessments import (
     PARTICIPANT_GROUPS,
     Assessment,
+    DecisionOutcome,
     Participation,
     Rating,
     Recommendation,
@@ -29,7 +30,8 @@ from app.models.sign_in import SignInThrottle
 
 __all__ = [
     "Arena", "ArenaKind", "ArenaStatus", "arena_portfolios", "Assessment", "Participation",
-    "Rating", "Recommendation", "PARTICIPANT_GROUPS", "AuditEvent", "CriteriaSet", "Criterion",
+    "Rating", "Recommendation", "DecisionOutcome",
+    "PARTICIPANT_GROUPS", "AuditEvent", "CriteriaSet", "Criterion",
     "CriterionKind", "Cycle", "CycleStatus", "LABEL_KEYS", "Organisation", "Portfolio", "User",
     "UserRole",
     "CalendarToken",

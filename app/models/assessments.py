@@ -27,6 +27,17 @@ class Recommendation(str, Enum):
     CONSIDER_JOINING = "consider_joining"
 
 
+class DecisionOutcome(str, Enum):
+    """What was decided: a recommendation's outcome, or no change when every proposal fell."""
+
+    CONTINUE = "continue"
+    CONTINUE_AND_STRENGTHEN = "continue_and_strengthen"
+    TERMINATE = "terminate"
+    JOIN = "join"
+    CONSIDER_JOINING = "consider_joining"
+    NO_CHANGE = "no_change"
+
+
 class Participation(str, Enum):
     ACTIVE = "active"
     PASSIVE = "passive"
@@ -94,8 +105,8 @@ class Assessment(db.Model):
     unchanged_comment: Mapped[str | None] = mapped_column(sa.Text)
     review_comment: Mapped[str] = mapped_column(sa.Text, default="")
     routed_to_council: Mapped[bool | None]
-    decision_outcome: Mapped[Recommendation | None] = mapped_column(
-        enum_column(Recommendation, "decision_outcome")
+    decision_outcome: Mapped[DecisionOutcome | None] = mapped_column(
+        enum_column(DecisionOutcome, "decision_outcome")
     )
     decision_text: Mapped[str] = mapped_column(sa.Text, default="")
     decision_effective_date: Mapped[date | None]

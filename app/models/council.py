@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.arenas import ArenaStatus
-from app.models.assessments import Assessment, Recommendation
+from app.models.assessments import Assessment, DecisionOutcome, Recommendation
 from app.models.cycles import Cycle
 from app.models.organisation import User
 from app.models.types import UTCDateTime, enum_column, utcnow
@@ -235,9 +235,10 @@ class Decision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("council_case_items.id"), index=True)
     revision: Mapped[int] = mapped_column(default=1)
-    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("council_proposals.id"))
-    outcome: Mapped[Recommendation] = mapped_column(enum_column(Recommendation,
-                                                                "council_outcome"))
+    # None for "no change": every proposal fell, so the decision follows none of them.
+    proposal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("council_proposals.id"))
+    outcome: Mapped[DecisionOutcome] = mapped_column(enum_column(DecisionOutcome,
+                                                                 "council_outcome"))
     text: Mapped[str] = mapped_column(sa.Text, default="")
     effective_date: Mapped[date]
     arena_status_before: Mapped[ArenaStatus] = mapped_column(
@@ -247,7 +248,7 @@ class Decision(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     item: Mapped[CaseItem] = relationship(back_populates="decisions")
-    proposal: Mapped[Proposal] = relationship()
+    proposal: Mapped[Proposal | None] = relationship()
     recorded_by: Mapped[User | None] = relationship()
 
 
@@ -276,7 +277,7 @@ class FollowUp(db.Model):
     done_by: Mapped[User | None] = relationship()
 
     @property
-    def outcome(self) -> Recommendation | None:
+    def outcome(self) -> DecisionOutcome | None:
         """The decision as it stands: the council's (corrected, if it was), else the
         recommendation the office let stand."""
         if self.item is not None:

@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.labels import RECOMMENDATION_LABELS
+from app.labels import DECISION_LABELS
 from app.models import Assessment, OutboxMessage, User
 from app.notifications.outbox import (
     absolute_link,
@@ -32,7 +32,7 @@ def decision_text(assessment: Assessment, locale: str) -> str:
     with force_locale(locale):
         if assessment.decision_outcome is None:
             return _("Se vurderingen for detaljer.")
-        outcome = str(RECOMMENDATION_LABELS[assessment.decision_outcome])
+        outcome = str(DECISION_LABELS[assessment.decision_outcome])
     return "\n\n".join(part for part in (outcome, assessment.decision_text.strip()) if part)
 
 
