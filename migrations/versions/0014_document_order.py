@@ -2,7 +2,7 @@
 reference label and the basis for the council's treatment, per cycle
 
 Revision ID: 0014_document_order
-Revises: 0011_follow_up_assessment
+Revises: 0013_council_no_change
 Create Date: 2026-12-04 00:50:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014_document_order'
-down_revision = '0011_follow_up_assessment'
+down_revision = '0013_council_no_change'
 branch_labels = None
 depends_on = None
 
