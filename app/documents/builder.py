@@ -386,12 +386,11 @@ def _section(assessment: Assessment, inputs: _Inputs, words: Sentences,
     details = inputs.settings is None or inputs.settings.show_council_details
     ref = inputs.decisions.get(assessment.id) if by_council else None
     case, vote = _case_lines(ref if details else None, words)
+    marks = ""
     if details:
         vote = council_text.vote_lines(ref, locale, council) or vote
-    elif ref is not None:  # what the decision means stays: differing, and when it takes effect
-        vote = " ".join(s for s in (
-            council_text.differs_sentence(ref.outcome, ref.recommendation, locale),
-            council_text.effective_sentence(ref.outcome, ref.effective_date, locale)) if s)
+    elif ref is not None:  # a decision against the recommendation is marked all the same
+        marks = council_text.differs_sentence(ref.outcome, ref.recommendation, locale)
     recommendation = assessment.recommendation.value if assessment.recommendation else None
     decision_label = (council_text.outcome_label(outcome, locale) or words.outcome_label(outcome)
                       or words.text("undecided"))
@@ -402,8 +401,9 @@ def _section(assessment: Assessment, inputs: _Inputs, words: Sentences,
         participation=_answer_texts(assessment, {CriterionKind.PARTICIPATION}, ledger),
         gain=_answer_texts(assessment, {CriterionKind.RATING, CriterionKind.TEXT}, ledger),
         recommendation=words.recommendation(recommendation),
-        decision=(council_text.decision_sentence(outcome, ref, locale, council)
-                  or words.decision(outcome, council)) if by_council else "",
+        decision=" ".join(s for s in (
+            council_text.decision_sentence(outcome, ref, locale, council)
+            or words.decision(outcome, council), marks) if s) if by_council else "",
         case=case, vote=vote,
         portfolios=tuple(p.name(locale) for p in arena.portfolios),
         participation_label=words.participation_label(_participation_value(assessment)),

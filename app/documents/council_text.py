@@ -67,6 +67,8 @@ _WORDS = {
         "no_change": "{council} har ikke gjort noen endring.",
         "effective.terminate": "Utmeldingen gjelder fra {date}.",
         "effective.join": "Innmeldingen gjelder fra {date}.",
+        "effective_named.terminate": "Utmeldingen av {name} gjelder fra {date}.",
+        "effective_named.join": "Innmeldingen i {name} gjelder fra {date}.",
         "label": "Ingen endring (forslaget falt)",
         "total": "Ingen endring (forslaget falt)",
     },
@@ -90,6 +92,8 @@ _WORDS = {
         "no_change": "{council} made no change.",
         "effective.terminate": "The withdrawal takes effect on {date}.",
         "effective.join": "The membership takes effect on {date}.",
+        "effective_named.terminate": "The withdrawal from {name} takes effect on {date}.",
+        "effective_named.join": "Membership of {name} takes effect on {date}.",
         "label": "No change (the proposal fell)",
         "total": "No change (the proposal fell)",
     },
@@ -145,13 +149,16 @@ def differs_sentence(outcome: str, recommendation: str, locale: str = "nb") -> s
     return ""
 
 
-def effective_sentence(outcome: str, effective: date | None, locale: str = "nb") -> str:
-    """When a termination or a join takes effect ('' for other outcomes)."""
+def effective_sentence(outcome: str, effective: date | None, locale: str = "nb",
+                       name: str = "") -> str:
+    """When a termination or a join takes effect ('' for other outcomes); with the arena's
+    name, so that several on the same day do not read as one sentence repeated."""
     locale = _locale(locale)
-    template = _WORDS[locale].get(f"effective.{outcome}")
+    template = _WORDS[locale].get(f"effective{'_named' if name else ''}.{outcome}")
     if not template or effective is None:
         return ""
-    return template.format(date=format_date(effective, "long", locale=_BABEL[locale]))
+    return template.format(date=format_date(effective, "long", locale=_BABEL[locale]),
+                           name=name)
 
 
 def decision_sentence(outcome: str | None, ref: Any, locale: str, council: str) -> str:
@@ -172,7 +179,8 @@ def vote_lines(ref: Any, locale: str, council: str = "") -> str:
         return ""
     sentences = [proposal_sentence(p, ref.arena_name, locale) for p in proposals]
     sentences += [differs_sentence(ref.outcome, ref.recommendation, locale),
-                  effective_sentence(ref.outcome, ref.effective_date, locale)]
+                  effective_sentence(ref.outcome, ref.effective_date, locale,
+                                     getattr(ref, "arena_name", ""))]
     return " ".join(s for s in sentences if s)
 
 

@@ -153,7 +153,9 @@ TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="".j
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_any_text_survives_export_and_import(run_import, fmt):
     @settings(max_examples=15, deadline=None, database=None)
-    @given(description=TEXT, contact=TEXT, via=TEXT.filter(lambda t: len(t) < 300))
+    # "via" is a single-line field: the register refuses a line break in it
+    @given(description=TEXT, contact=TEXT, via=TEXT.filter(
+        lambda t: len(t) < 300 and not any(c in t for c in "\r\n\x85\u2028\u2029")))
     def check(description, contact, via):
         edit("eurocities", description_nb=description, contact_persons=contact, via=via)
         before = fingerprint()
