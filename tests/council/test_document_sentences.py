@@ -14,12 +14,11 @@ import pytest
 
 from app.documents import council_text
 from app.documents.builder import build_review
-from app.models import DocumentSettings
 from app.documents.docx_renderer import write_docx
 from app.documents.html_renderer import render_html
 from app.documents.pdf_renderer import write_pdf
 from app.extensions import db
-from app.models import Arena, ArenaStatus
+from app.models import Arena, ArenaStatus, DocumentSettings
 from tests.conftest import SECRETARY, login, post
 from tests.council.conftest import open_cycle, vote_form
 from workflows import votes
