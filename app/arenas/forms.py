@@ -66,7 +66,12 @@ def _strip(value):
 def error_message(field: str, code: str) -> str:
     """The Norwegian message for an error code an operation raised on `field`."""
     if field == "portfolio_ids":
-        return _("Velg minst én %(label)s.", label=org_label("portfolio_label").lower())
+        from app.templating import is_neuter
+
+        word = org_label("portfolio_label").lower()
+        if is_neuter("portfolio_label"):
+            return _("Velg minst ett %(label)s.", label=word)
+        return _("Velg minst én %(label)s.", label=word)
     if field == "member_since":
         return _("Oppgi et årstall fra %(min)s til %(max)s.", min=EARLIEST_YEAR,
                  max=today().year + 1)

@@ -45,8 +45,8 @@ class CycleSettingsForm(FlaskForm):
     submission_deadline = DateField(_l("Frist for innsending"), validators=[Optional()])
     review_deadline = DateField(_l("Frist for behandling"), validators=[Optional()])
     council_meeting_date = DateField(_l("Møtedato i folkevalgt organ"), validators=[Optional()])
-    requires_sign_off = BooleanField(_l("Lederen for avdelingen godkjenner vurderingene før de "
-                                        "behandles"))
+    requires_sign_off = BooleanField(_l("Lederen for hver arenas ansvarsområde godkjenner "
+                                        "vurderingene før de behandles"))
     days_before = StringField(_l("Påminnelser før fristen (dager før)"),
                               validators=[Length(max=40)])
     overdue_every = IntegerField(_l("Påminnelser etter fristen: hver N. arbeidsdag"),
@@ -109,8 +109,8 @@ class CycleCreateForm(FlaskForm):
     submission_deadline = DateField(_l("Frist for innsending"), validators=[Optional()])
     review_deadline = DateField(_l("Frist for behandling"), validators=[Optional()])
     council_meeting_date = DateField(_l("Møtedato i folkevalgt organ"), validators=[Optional()])
-    requires_sign_off = BooleanField(_l("Lederen for avdelingen godkjenner vurderingene før de "
-                                        "behandles"), default=True)
+    requires_sign_off = BooleanField(_l("Lederen for hver arenas ansvarsområde godkjenner "
+                                        "vurderingene før de behandles"), default=True)
 
     def values(self) -> dict:
         """The operation's keyword arguments (after validation)."""

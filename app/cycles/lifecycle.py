@@ -47,11 +47,14 @@ class CycleSubject:
 
 def cycle_problems(cycle: Cycle) -> list[str]:
     """What must be fixed before `cycle` can open (Norwegian, one line per problem)."""
-    problems = [_("Arenaen «%(name)s» har ingen ansvarlig avdeling.", name=a.name)
-                for a in cycle.arenas if not a.portfolios]
+    from app.templating import org_label  # the municipality's own word for a portfolio
+
+    word = org_label("portfolio_label")
+    problems = [_("Arenaen «%(name)s» har ingen ansvarlig %(label)s.", name=a.name,
+                  label=word.lower()) for a in cycle.arenas if not a.portfolios]
     portfolios = {p.id: p for a in cycle.arenas for p in a.portfolios}
     staffed = _portfolios_with_contacts(set(portfolios))
-    problems += [_("Avdelingen «%(name)s» har ingen kontaktperson.", name=p.name_nb)
+    problems += [_("%(label)s «%(name)s» har ingen kontaktperson.", label=word, name=p.name_nb)
                  for pid, p in sorted(portfolios.items()) if pid not in staffed]
     if not cycle.arenas:
         problems.append(_("Gjennomgangen har ingen arenaer."))

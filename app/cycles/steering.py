@@ -19,6 +19,7 @@ from app.cycles.views import bp, load_cycle, require_office
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Portfolio, User, UserRole
+from app.templating import org_label
 from workflows.cycle import CYCLE_WORKFLOW, DOCUMENT_STEPS
 from workflows.engine import TransitionNotAllowed
 from workflows.roles import Role
@@ -117,6 +118,7 @@ def confirm_step(year: int, name: str):
 
 def _handover_form() -> HandoverForm:
     form = HandoverForm()
+    form.portfolio.label.text = org_label("portfolio_label")  # the municipality's own word
     form.portfolio.choices = [SelectChoice(p.id, p.name_nb) for p in db.session.scalars(
         sa.select(Portfolio).where(Portfolio.is_archived.is_(False)).order_by(Portfolio.code))]
     contacts = [SelectChoice(u.id, u.name) for u in active_users(Role.CONTACT)]
@@ -140,7 +142,8 @@ def handover():
             moved = hand_over_portfolio(current_user, portfolio, old, new)
         except ValidationFailed:
             db.session.rollback()
-            form.old_user.errors.append(_("Personen er ikke kontaktperson for avdelingen."))
+            form.old_user.errors.append(_("Personen er ikke kontaktperson for «%(name)s».",
+                                          name=portfolio.name_nb))
         else:
             db.session.commit()
             flash(_("%(new)s har overtatt for %(old)s (%(n)s vurderinger flyttet).",

@@ -146,8 +146,11 @@ def test_an_edited_export_reports_exactly_the_edit(runner, tmp_path, fmt):
     assert arena("ica").yearly_cost == 4321
 
 
+# YAML 1.1 reads NEL (U+0085) as a line break and folds it into a space, so a register file
+# cannot carry it: it is left out like the other control characters.
 TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="".join(
-    chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))), max_size=40)
+    chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x85))),
+               max_size=40)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -256,4 +256,4 @@ def test_assessment_goes_from_draft_to_approved(page: Page, live_server: str) ->
     # saved with the emptied field, then completed, then changed after the comment
     assert len(saves) == 3, saves
     assert all(r["Hvem"] == "Kari Kontakt" for r in saves)
-    assert "learning_outcome" in saves[-1]["Detaljer"]
+    assert "Læringsutbytte" in saves[-1]["Detaljer"]  # the field in words, not its key

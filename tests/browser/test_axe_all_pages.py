@@ -53,6 +53,7 @@ NOT_PAGES |= {"documents.version_file", "documents.publication_file",  # PDF/DOC
               "documents.export_xlsx", "documents.export_csv"}
 NOT_PAGES |= {f"api.{e.name}" for e in json_api.endpoints}  # the JSON API (Bearer tokens)
 NOT_PAGES |= {"arenas.download"}  # the register as a CSV/XLSX/YAML file
+NOT_PAGES |= {"council.minutes"}  # the minutes extract, a DOCX file
 NOT_PAGES |= {"favicon"}  # an icon
 
 

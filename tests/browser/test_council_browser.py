@@ -88,12 +88,13 @@ def office_routes(page: Page, base: str, arena: str) -> None:
 def secretary_registers_term(page: Page) -> None:
     nav(page, "Politiske saker")
     click_and_wait(page, page.get_by_role("link", name="Valgperioder og medlemmer"))
-    page.get_by_label("Navn på perioden").fill("Bystyret 2023–2027")
-    page.get_by_label("Første dag").fill("2023-10-01")
-    page.get_by_label("Siste dag").fill("2027-09-30")
+    # the demo already holds the term that covers today; the secretary registers the next one
+    page.get_by_label("Navn på perioden").fill("Bystyret 2027–2031")
+    page.get_by_label("Første dag").fill("2027-10-01")
+    page.get_by_label("Siste dag").fill("2031-09-30")
     page.get_by_label("Antall seter").fill("67")
     click_and_wait(page, page.get_by_role("button", name="Registrer valgperiode"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bystyret 2023–2027")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bystyret 2027–2031")
     bad = "navn;parti;sete\nMedlem 1;Parti Rød;1\nMedlem 2;Parti Rød;1\n".encode()
     page.set_input_files("#file", files=[{"name": "feil.csv", "mimeType": "text/csv",
                                           "buffer": bad}])
@@ -112,7 +113,7 @@ def secretary_creates_case(page: Page, arena: str) -> None:
     page.get_by_label("Gjennomgang").select_option(label=f"Gjennomgang {OPEN_YEAR}")
     page.get_by_label("Valgperiode").select_option(label="Bystyret 2023–2027")
     page.get_by_label("Saksnummer").fill("21/26")
-    page.get_by_label("Møtedato").fill(f"{OPEN_YEAR}-05-04")
+    page.get_by_label("Møtedato").fill(f"{OPEN_YEAR}-03-02")  # the demo's today
     page.get_by_label("Arkivreferanse").fill(f"{OPEN_YEAR}/4711-3")
     page.get_by_label("Tittel").fill("Internasjonale samarbeidsarenaer – årlig gjennomgang")
     click_and_wait(page, page.get_by_role("button", name="Registrer sak"))
@@ -135,17 +136,21 @@ def secretary_records_vote(page: Page) -> None:
     page.get_by_label("Medlemmer til stede").fill("67")
     page.get_by_label("Stemmer for").fill("45")
     page.get_by_label("Stemmer mot").fill("22")
-    page.get_by_label("Avholdende").fill("0")
+    page.get_by_label("Avholdende", exact=True).fill("0")
     page.get_by_role("group", name=re.compile("Resultat slik")).get_by_label("Vedtatt").check()
-    for party, votes in (("Parti Rød", (30, 0, 0)), ("Parti Grønn", (15, 5, 0)),
-                         ("Parti Blå", (0, 16, 0))):  # 45 for, but 21 against: refused
-        for column, count in zip(("For", "Mot", "Avstår"), votes, strict=True):
+    # the case is in the demo's term that covers today: nine groups, 67 seats
+    for party, votes in (("Parti A", (15, 0, 0)), ("Parti B", (12, 0, 0)),
+                         ("Parti C", (10, 0, 0)), ("Parti D", (8, 1, 0)),
+                         ("Parti E", (0, 7, 0)), ("Parti F", (0, 6, 0)),
+                         ("Parti G", (0, 4, 0)), ("Parti H", (0, 3, 0)),
+                         ("Parti I", (0, 0, 0))):  # 45 for, but 21 against: refused
+        for column, count in zip(("For", "Mot", "Avholdende"), votes, strict=True):
             page.get_by_label(f"{party}: {column}", exact=True).fill(str(count))
     click_and_wait(page, page.get_by_role("button", name="Lagre stemmegivningen"))
     summary = page.locator("#error-summary")
     expect(summary).to_contain_text(
         "Partigruppene har til sammen 21 stemmer mot, men totalen er 22.")
-    page.get_by_label("Parti Blå: Mot", exact=True).fill("17")
+    page.get_by_label("Parti I: Mot", exact=True).fill("1")
     click_and_wait(page, page.get_by_role("button", name="Lagre stemmegivningen"))
     flash(page, "Stemmegivningen er registrert.")
     expect(page.locator("main")).to_contain_text("Vedtatt med 45 mot 22 stemmer, 0 avsto.")
@@ -155,7 +160,7 @@ def secretary_records_vote(page: Page) -> None:
 def secretary_decides(page: Page) -> None:
     form = page.locator("#decision-form")
     expect(form.locator("fieldset#decision-outcome input:checked")).to_have_count(1)
-    expect(form.get_by_label("Gjelder fra")).to_have_value(f"{OPEN_YEAR}-05-04")
+    expect(form.get_by_label("Gjelder fra")).to_have_value(f"{OPEN_YEAR}-03-02")
     click_and_wait(page, form.get_by_role("button", name="Registrer vedtaket"))
     flash(page, "Vedtaket er registrert.")
     expect(page.locator("h1 + p .ds-tag").first).to_have_text("Vedtatt")
