@@ -3,8 +3,6 @@ still works, /healthz says so."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 import sqlalchemy as sa
 
@@ -33,7 +31,7 @@ def read_only(app):
 
 @pytest.fixture()
 def disk_full(app, monkeypatch):
-    """From now on every write statement fails as SQLite does on a full disk."""
+    """From now on every write statement fails as the database does on a full disk."""
 
     def enable():
         dialect = db.engine.dialect
@@ -41,7 +39,8 @@ def disk_full(app, monkeypatch):
 
         def full(cursor, statement, parameters, context=None):
             if statement.lstrip().upper().startswith(WRITES):
-                raise sqlite3.OperationalError("database or disk is full")
+                # the driver's own error, as SQLite and PostgreSQL raise it on a full disk
+                raise dialect.loaded_dbapi.OperationalError("database or disk is full")
             return original(cursor, statement, parameters, context)
 
         monkeypatch.setattr(dialect, "do_execute", full)
