@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from app.cycles.operations import register_arenas
@@ -68,7 +68,9 @@ def _arena_checks(cycle: Cycle) -> list[Check]:
                             "gjennomgangen."), url_for("arenas.new"), blocking=True)]
         return [Check("arenas", False, _("Gjennomgangen har ingen arenaer."),
                       _("Velg arenaene gjennomgangen skal vurdere."), choose, blocking=True)]
-    checks = [Check("arenas", True, _("Gjennomgangen har %(n)s arenaer.", n=len(cycle.arenas)))]
+    checks = [Check("arenas", True, ngettext("Gjennomgangen har %(num)s arena.",
+                                             "Gjennomgangen har %(num)s arenaer.",
+                                             len(cycle.arenas)))]
     included = {a.id for a in cycle.arenas}
     if left_out := [a for a in active if a.id not in included]:
         checks.append(Check("arenas_left_out", False, _(

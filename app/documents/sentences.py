@@ -202,7 +202,8 @@ class Sentences:
             return ""
         if self.locale == "nb":
             titles = titles[:1] + [t[:1].lower() + t[1:] for t in titles[1:]]
-        return self.render("responsible", heads=self.join(titles))
+        sentence = self.render("responsible", heads=self.join(titles))
+        return sentence[:1].upper() + sentence[1:]  # a title typed in lower case may open it
 
     def recommendation(self, outcome: str | None) -> str:
         """The recommendation sentence for `outcome` ('' when there is none)."""
