@@ -35,24 +35,27 @@ def restore_command(file: Path, force: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {file}: {len(counts)} tables, {sum(counts.values())} rows.")
-    missing = missing_documents()
+    missing = report_missing_documents()
     if missing:
-        for doc in missing:
-            click.echo(f"  missing: version {doc.version_id} ({doc.year}, no. {doc.number}, "
-                       f"{doc.format.upper()}): {doc.path}", err=True)
         raise click.ClickException(
             f"the database is restored, but {len(missing)} document file(s) it records are not "
             "in the storage folder (DOCUMENT_STORAGE): restore that folder from the same "
             "backup time, then run `flask backup check`")
 
 
-@backup_cli.command("check")
-def check_command() -> None:
-    """Check that every assembled document the database records has its file."""
+def report_missing_documents() -> list:
+    """Name on stderr every document version whose file is not there; returns them."""
     missing = missing_documents()
     for doc in missing:
         click.echo(f"missing: version {doc.version_id} ({doc.year}, no. {doc.number}, "
                    f"{doc.format.upper()}): {doc.path}", err=True)
+    return missing
+
+
+@backup_cli.command("check")
+def check_command() -> None:
+    """Check that every assembled document the database records has its file."""
+    missing = report_missing_documents()
     if missing:
         raise click.ClickException(f"{len(missing)} document file(s) are missing")
     click.echo("Every document file the database records is there.")

@@ -370,7 +370,7 @@ PILING_UP_AFTER = timedelta(minutes=15)
 
 def backlog() -> Backlog:
     """The messages still to be delivered (queued or being sent) and the oldest one's age."""
-    waiting = sa.and_(OutboxMessage.status.in_([QUEUED, SENDING]))
+    waiting = OutboxMessage.status.in_([QUEUED, SENDING])
     count, oldest = db.session.execute(
         sa.select(sa.func.count(), sa.func.min(OutboxMessage.queued_at)).where(waiting)).one()
     last_error = db.session.scalar(
