@@ -1,7 +1,8 @@
 """PDF/A-2b from the document structure, through WeasyPrint and the HTML template.
 
 Fonts are embedded and named explicitly (also in the page-margin boxes, which do not inherit
-the body's font); headings become bookmarks; the PDF is tagged where WeasyPrint can.
+the body's font); headings become bookmarks; the PDF is tagged, and English names carry their
+language on their structure elements (see pdf_lang).
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from markupsafe import Markup
 from weasyprint import HTML
 
 from app import ROOT
+from app.documents import pdf_lang
 from app.documents.builder import ReviewDocument, running_head
 from app.documents.html_renderer import ENV
+
+pdf_lang.install()
 
 PDF_VARIANT = "pdf/a-2b"
 # DejaVu (Debian's fonts-dejavu-core) first; Inter from the vendored web fonts otherwise.

@@ -246,3 +246,13 @@ def test_html_fragment_round_trip(rendered):
     assert "<style>" not in fragment and "Del 1 Organisasjoner og nettverk" in fragment
     with pytest.raises(ValueError):
         extract_fragment("<html>no markers</html>")
+
+
+def test_pdf_marks_english_names_as_english(rendered):
+    from tests.documents.test_pdf_lang import lang_entries
+
+    names = rendered["doc"].english_names
+    assert names, "the 2021 demo has English arena names"
+    entries = lang_entries(rendered["pdf"].read_bytes())
+    # each English name is a heading in its entry and a row of the appendix
+    assert entries.count("en") >= 2 * len(names), (len(names), entries.count("en"))
