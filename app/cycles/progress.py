@@ -43,6 +43,7 @@ from app.models import (
 from app.models.assessments import decision_differs_sql, overdue_states
 from app.models.organisation import user_portfolios
 from workflows.assessment import AssessmentState
+from workflows.cycle import CycleStatus
 from workflows.reminders import REMINDER_KINDS
 from workflows.roles import Role
 
@@ -80,6 +81,17 @@ class Progress:
         """Assessments that have left the contact's hands."""
         return sum(n for s, n in self.by_state.items()
                    if s not in (AssessmentState.DRAFT, AssessmentState.RETURNED))
+
+
+RUNNING_STATUSES = (CycleStatus.OPEN, CycleStatus.IN_REVIEW, CycleStatus.AWAITING_DECISION)
+
+
+def running_cycle_year() -> int | None:
+    """The year of the cycle the office works on now: the newest open one, else the newest
+    under review or awaiting decision (None when no cycle is running)."""
+    rank = sa.case((Cycle.status == CycleStatus.OPEN, 0), else_=1)
+    return db.session.scalar(sa.select(Cycle.year).where(Cycle.status.in_(RUNNING_STATUSES))
+                             .order_by(rank, Cycle.year.desc()).limit(1))
 
 
 def load_rows(cycle: Cycle) -> list[Assessment]:
