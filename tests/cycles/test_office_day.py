@@ -6,8 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Cycle
+from app.models import Assessment, Cycle
 from tests.conftest import OFFICE, SECRETARY, fingerprint, login, post
+from workflows.assessment import AssessmentState as S
 from workflows.cycle import CycleStatus
 
 
@@ -50,3 +51,41 @@ def test_closing_submission_asks_first_and_says_what_it_does(client):
     post(client, "/cycles/2026/lifecycle", {"transition": "close_submissions", "confirmed": "1"})
     db.session.expire_all()
     assert cycle(2026).status == CycleStatus.IN_REVIEW
+
+
+def test_document_section_is_linked_from_the_top_of_the_dashboard(client):
+    login(client, OFFICE)
+    page = client.get("/cycles/2026").get_data(as_text=True)
+    top = page.index('href="#document-heading"')
+    assert top < page.index('id="steering-heading"') < page.index('id="document-heading"')
+
+
+def _approved(year: int) -> list[Assessment]:
+    return list(db.session.scalars(sa.select(Assessment).where(
+        Assessment.cycle_id == cycle(year).id, Assessment.state == S.APPROVED)))
+
+
+def test_dashboard_tells_routed_from_not_yet_routed(client):
+    approved = _approved(2026)
+    assert len(approved) >= 2
+    for a in approved:
+        a.routed_to_council = None
+    approved[0].routed_to_council = True
+    db.session.commit()
+    login(client, OFFICE)
+    page = client.get("/cycles/2026").get_data(as_text=True)
+    assert f'data-state="approved">{len(approved)}<' in page
+    assert 'sendt til bystyret: <strong data-count="approved-routed">1<' in page
+    waiting = page.split('data-count="approved-waiting">')[1].split("<")[0]
+    assert int(waiting) == len(approved) - 1
+    assert 'href="/council/routing/2026">ikke sendt videre ennå:' in page
+
+
+def test_compare_with_last_year_only_when_there_is_one(client):
+    login(client, OFFICE)
+    assert "sammenlign med i fjor" not in client.get("/cycles/2026").get_data(as_text=True)
+    assert "sammenlign med 2021" in client.get("/cycles/2026").get_data(as_text=True)
+    page = client.get("/cycles/2021").get_data(as_text=True)
+    assert "Sett sammen og publiser" in page and "sammenlign" not in page
+    post(client, "/cycles/2026/clone", {"year": "2027"})
+    assert "sammenlign med i fjor" in client.get("/cycles/2027").get_data(as_text=True)
