@@ -3,6 +3,9 @@ dashboard's document link and routed counts."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -89,3 +92,21 @@ def test_compare_with_last_year_only_when_there_is_one(client):
     assert "Sett sammen og publiser" in page and "sammenlign" not in page
     post(client, "/cycles/2026/clone", {"year": "2027"})
     assert "sammenlign med i fjor" in client.get("/cycles/2027").get_data(as_text=True)
+
+
+def _export_header(client, year: int) -> list[str]:
+    text = client.get(f"/documents/{year}/export.csv").data.decode("utf-8-sig")
+    return next(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def test_export_names_a_sign_off_only_when_the_cycle_has_one(client):
+    login(client, OFFICE)
+    with_step = _export_header(client, 2026)
+    assert "Godkjent av byråd" in with_step
+    cycle(2026).requires_sign_off = False
+    db.session.commit()
+    without = _export_header(client, 2026)
+    assert not any(h.startswith("Godkjent av") for h in without)
+    assert len(without) == len(with_step) - 1 and "Godkjent" in without
+    text = client.get("/documents/2026/export.csv").data.decode("utf-8-sig")
+    assert {len(r) for r in csv.reader(io.StringIO(text), delimiter=";")} == {len(without)}
