@@ -379,3 +379,74 @@ def test_settings_without_csrf_token_are_refused(client):
     response = client.post("/admin/settings", data=settings_form(head_label_nb="Kommunalsjef"))
     assert response.status_code == 400
     assert fingerprint() == before
+
+
+# --------------------------------------------------------------------------- search, warnings
+
+
+def user_rows(html: str) -> list[str]:
+    body = html[html.index('id="user-table"'):]
+    return re.findall(r'<td><a class="ds-link" href="/admin/users/\d+/edit">([^<]+)</a></td>',
+                      body)
+
+
+def test_user_list_is_searched_by_name_or_email_and_filtered_by_role(client, make_user):
+    make_user(roles=(Role.CONTACT,), portfolios=("KML",), name="Ålesund Øyvind",
+              email="oyvind@test.example")
+    make_user(roles=(Role.COMMISSIONER,), portfolios=("KML",), name="Øyvind Byråd",
+              email="annen@test.example")
+    login(client, ADMIN)
+    html = client.get("/admin/users?q=yvind").get_data(as_text=True)
+    assert set(user_rows(html)) == {"Øyvind Byråd", "Ålesund Øyvind"}
+    assert 'value="yvind"' in html and "Brukere som passer søket (2)" in html
+    assert user_rows(client.get("/admin/users?q=OYVIND@TEST").get_data(as_text=True)) == \
+        ["Ålesund Øyvind"]
+    html = client.get("/admin/users?q=yvind&role=commissioner").get_data(as_text=True)
+    assert user_rows(html) == ["Øyvind Byråd"]
+    assert '<option selected value="commissioner">' in html \
+        or '<option value="commissioner" selected>' in html
+    everyone = db.session.scalar(sa.select(sa.func.count(User.id)))
+    assert len(user_rows(client.get("/admin/users").get_data(as_text=True))) == everyone
+    html = client.get("/admin/users?q=%25").get_data(as_text=True)  # no wildcard: a % sign
+    assert user_rows(html) == [] and "Ingen brukere passer søket." in html
+
+
+def test_user_search_with_bad_input_says_so_and_lists_everyone(client):
+    login(client, ADMIN)
+    response = client.get("/admin/users?role=emperor")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Ugyldig valg." in html
+    assert len(user_rows(html)) == db.session.scalar(sa.select(sa.func.count(User.id)))
+    response = client.get("/admin/users?q=" + "x" * 101)
+    assert response.status_code == 400 and "Skriv høyst 100 tegn." in response.get_data(True)
+
+
+def test_contact_without_portfolio_is_warned_about_with_the_fix(client, make_user):
+    lone = make_user(roles=(Role.CONTACT,), name="Ola Uten")
+    make_user(roles=(Role.COUNCIL_SECRETARY,),
+              name="Sekretær Uten")
+    login(client, ADMIN)
+    html = client.get("/admin/users?role=admin").get_data(as_text=True)  # whatever the filter
+    warning = html[html.index('id="missing-portfolio"'):html.index('id="user-filter"')]
+    assert "1 kontaktperson er ikke knyttet til noen byrådsavdelinger" in warning
+    assert f'href="/admin/users/{lone.id}/edit#portfolios">Ola Uten</a>' in warning
+    assert "Sekretær Uten" not in warning
+    form = client.get(f"/admin/users/{lone.id}/edit").get_data(as_text=True)
+    assert "Ola Uten er kontaktperson, men er ikke knyttet til noen byrådsavdelinger" in form
+    assert 'href="#portfolios"' in form and 'id="portfolios' in form
+    assert "missing-portfolio" not in client.get(
+        f"/admin/users/{user(CONTACT).id}/edit").get_data(as_text=True)
+    data = {"name": "Ola Uten", "roles": ["contact"], "portfolios": [portfolio("KML").id],
+            "is_active": "y", "locale": "nb", "new_password": ""}
+    assert post(client, f"/admin/users/{lone.id}/edit", data).status_code == 302
+    assert "missing-portfolio" not in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_saving_a_contact_without_portfolio_warns(client):
+    login(client, ADMIN)
+    response = post(client, "/admin/users/new", {
+        "name": "Nina Ny", "email": "nina@test.example", "password": "langt-passord-1",
+        "roles": ["contact"]})
+    assert response.status_code == 302 and user("nina@test.example").portfolio_ids == set()
+    html = client.get("/admin/users").get_data(as_text=True)
+    assert "Nina Ny er kontaktperson, men er ikke knyttet til noen byrådsavdelinger." in html

@@ -10,7 +10,9 @@ from wtforms import (
     EmailField,
     PasswordField,
     RadioField,
+    SearchField,
     SelectChoice,
+    SelectField,
     StringField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
@@ -26,6 +28,26 @@ from workflows.roles import Role
 PASSWORD_MIN = 10
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 INVALID_CHOICE = _l("Ugyldig valg.")
+
+
+class UserFilterForm(FlaskForm):
+    """The user list's search and role filter (a GET form: no CSRF token, nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Søk etter navn eller e-post"), filters=[lambda v: _strip(v) or ""],
+                    validators=[Length(max=100, message=_l("Skriv høyst 100 tegn."))])
+    role = SelectField(_l("Rolle"), invalid_choice_message=INVALID_CHOICE, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [SelectChoice("", _("Alle roller"))] + [
+            SelectChoice(r.value, role_label(r)) for r in Role]
+
+    @property
+    def wanted_role(self) -> Role | None:
+        return Role(self.role.data) if self.role.data else None
 
 
 def _strip(value):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.admin import operations as ops
+from app.admin import queries
 from app.admin.forms import (
     LABEL_TEXTS,
     PortfolioForm,
     SettingsForm,
     UserCreateForm,
     UserEditForm,
+    UserFilterForm,
     add_errors,
     error_message,
     settings_form_data,
@@ -21,7 +23,7 @@ from app.admin.forms import (
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import LABEL_KEYS, Portfolio, User
-from app.templating import organisation
+from app.templating import org_label, organisation
 from workflows.roles import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -64,10 +66,16 @@ def load_user(user_id: int) -> User:
 @bp.get("/users")
 @login_required
 def users():
-    """Every account, active or not."""
+    """Every account, active or not, narrowed by a search text and a role."""
     require_admin()
-    people = db.session.scalars(db.select(User).order_by(User.name, User.email)).all()
-    return render_template("admin/users.html", users=people)
+    form = UserFilterForm(formdata=request.args)
+    valid = form.validate()
+    people = queries.find_users(form.q.data, form.wanted_role) if valid else \
+        queries.find_users()
+    return render_template("admin/users.html", users=people, form=form,
+                           filtered=valid and bool(form.q.data or form.role.data),
+                           unassigned=queries.contacts_without_portfolio(),
+                           lacks_portfolio=queries.lacks_portfolio), 200 if valid else 400
 
 
 @bp.get("/users/new")
@@ -95,6 +103,7 @@ def create_user():
         return refused("admin/user_form.html", form, error, user=None)
     db.session.commit()
     flash(_("Brukeren %(email)s er opprettet.", email=user.email), "success")
+    warn_without_portfolio(user)
     return redirect(url_for(".users"))
 
 
@@ -104,7 +113,8 @@ def edit_user(user_id: int):
     """The form with the user's current settings."""
     user = load_user(user_id)
     form = UserEditForm(portfolios=portfolio_choices(user), data=user_form_data(user))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template("admin/user_form.html", form=form, user=user,
+                           lacks_portfolio=queries.lacks_portfolio(user))
 
 
 @bp.post("/users/<int:user_id>/edit")
@@ -122,6 +132,7 @@ def update_user(user_id: int):
     db.session.commit()
     flash(_("Endringene er lagret.") if changed else _("Ingen endringer å lagre."),
           "success" if changed else "info")
+    warn_without_portfolio(user)
     return redirect(url_for(".users"))
 
 
@@ -140,6 +151,13 @@ def deactivate_user(user_id: int):
     db.session.commit()
     flash(_("Brukeren %(email)s er deaktivert.", email=user.email), "success")
     return redirect(url_for(".users"))
+
+
+def warn_without_portfolio(user: User) -> None:
+    """A saved contact who answers for no portfolio is named on the list, with the fix."""
+    if queries.lacks_portfolio(user):
+        flash(_("%(name)s er kontaktperson, men er ikke knyttet til noen %(plural)s.",
+                name=user.name, plural=org_label("portfolio_label_plural").lower()), "warning")
 
 
 # --------------------------------------------------------------------------- portfolios

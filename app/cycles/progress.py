@@ -43,6 +43,7 @@ from app.models import (
 from app.models.assessments import decision_differs_sql, overdue_states
 from app.models.organisation import user_portfolios
 from workflows.assessment import AssessmentState
+from workflows.cycle import CycleStatus
 from workflows.reminders import REMINDER_KINDS
 from workflows.roles import Role
 
@@ -70,6 +71,12 @@ class Progress:
     by_portfolio: dict[Portfolio, Counter] = field(default_factory=dict)
     by_contact: dict[Person, Counter] = field(default_factory=dict)
     overdue: int = 0
+    approved_routed: int = 0  # approved and sent to the council by the office
+
+    @property
+    def approved_waiting(self) -> int:
+        """Approved assessments the office has not yet sent on to the council."""
+        return self.by_state[AssessmentState.APPROVED] - self.approved_routed
 
     @property
     def total(self) -> int:
@@ -80,6 +87,17 @@ class Progress:
         """Assessments that have left the contact's hands."""
         return sum(n for s, n in self.by_state.items()
                    if s not in (AssessmentState.DRAFT, AssessmentState.RETURNED))
+
+
+RUNNING_STATUSES = (CycleStatus.OPEN, CycleStatus.IN_REVIEW, CycleStatus.AWAITING_DECISION)
+
+
+def running_cycle_year() -> int | None:
+    """The year of the cycle the office works on now: the newest open one, else the newest
+    under review or awaiting decision (None when no cycle is running)."""
+    rank = sa.case((Cycle.status == CycleStatus.OPEN, 0), else_=1)
+    return db.session.scalar(sa.select(Cycle.year).where(Cycle.status.in_(RUNNING_STATUSES))
+                             .order_by(rank, Cycle.year.desc()).limit(1))
 
 
 def load_rows(cycle: Cycle) -> list[Assessment]:
@@ -189,7 +207,7 @@ def _table_query(cycle: Cycle):
                   raw(_A.updated_at), overdue,
                   decision_differs_sql(_A.decision_outcome, _A.recommendation),
                   sa.func.coalesce(_A.unchanged_comment, "") != "", raw(reminded.c.last),
-                  _A.contact_id)
+                  _A.contact_id, sa.func.coalesce(_A.routed_to_council, sa.false()))
         .join(Arena.__table__, _ARENA.id == _A.arena_id)
         .outerjoin(reminded, reminded.c.assessment_id == _A.id)
         .where(_A.cycle_id == cycle.id)
@@ -202,6 +220,8 @@ def dashboard_table(cycle: Cycle, state: AssessmentState | None = None) -> tuple
     if given), from one read of the cycle's assessments."""
     records = db.session.execute(_table_query(cycle)).all()
     progress = cycle_progress(cycle, [(r[10], r[1], r[3]) for r in records])
+    approved = AssessmentState.APPROVED.value
+    progress.approved_routed = sum(1 for r in records if r[3] == approved and r[11])
     if state is not None:
         records = [record for record in records if record[3] == state.value]
     return progress, table_rows(progress, records)
@@ -223,7 +243,7 @@ def table_rows(progress: Progress, records: list) -> list[tuple]:
     codes: dict[tuple[int, ...], Markup] = {}  # by portfolio ids (few distinct ones)
     cells = []
     for (ident, arena_id, name, stored_state, recommended, updated_at, overdue, differs,
-         unchanged, reminded, _contact_id) in records:
+         unchanged, reminded, _contact_id, _routed) in records:
         key = (stored_state, overdue, differs, unchanged)  # 1 == True: one key either way
         if key not in tags:
             row_state = _STATES[stored_state]

@@ -63,10 +63,15 @@ def dashboard(year: int):
     checks = (cycle_checklist(cycle) if cycle.status == CycleStatus.PLANNED
               and current_user.has_role(Role.COUNCIL_OFFICE) else [])
     return render_template("cycles/dashboard.html", cycle=cycle, progress=progress, rows=rows,
-                           checks=checks,
+                           checks=checks, previous_year=previous_year(cycle),
                            contact_rows=contact_rows(progress),
                            states=STATE_ORDER,
                            state_filter=state_filter)
+
+
+def previous_year(cycle: Cycle) -> int | None:
+    """The year of the cycle before `cycle` (what its document is compared with), if any."""
+    return db.session.scalar(db.select(db.func.max(Cycle.year)).where(Cycle.year < cycle.year))
 
 
 @bp.route("/<int:year>/settings", methods=["GET", "POST"])

@@ -63,11 +63,16 @@ def headers(cycle: Cycle) -> list[str]:
             _("Videreført fra i fjor"), _("Uendret fra i fjor – kommentar"),
             _("Til %(council)s", council=org_label("council_label")), _("Vedtak"),
             _("Vedtakstekst"), _("Vedtaket gjelder fra"), _("Opprettet"), _("Sendt inn"),
-            _("Godkjent av %(head)s", head=org_label("head_label").lower()), _("Godkjent"),
-            _("Vedtatt"), _("Sist endret")]
+            *_sign_off(cycle, _("Godkjent av %(head)s", head=org_label("head_label").lower())),
+            _("Godkjent"), _("Vedtatt"), _("Sist endret")]
 
 
-def _row(a: Assessment, criteria: list[Criterion]) -> list[Value]:
+def _sign_off(cycle: Cycle, value: Value) -> list[Value]:
+    """The sign-off column, only for a cycle with a sign-off step (else no one signed off)."""
+    return [value] if cycle.requires_sign_off else []
+
+
+def _row(cycle: Cycle, a: Assessment, criteria: list[Criterion]) -> list[Value]:
     routed = {True: _("Ja"), False: _("Nei")}.get(a.routed_to_council, "")
     return [a.arena.name, _label(labels.ARENA_KIND_LABELS, a.arena.kind),
             ", ".join(p.name(locale_code()) for p in a.arena.portfolios),
@@ -78,8 +83,8 @@ def _row(a: Assessment, criteria: list[Criterion]) -> list[Value]:
             a.unchanged_comment or "", routed,
             _label(labels.DECISION_LABELS, a.decision_outcome), a.decision_text,
             a.decision_effective_date, _local(a.created_at), _local(a.submitted_at),
-            _local(a.signed_off_at), _local(a.approved_at), _local(a.decided_at),
-            _local(a.updated_at)]
+            *_sign_off(cycle, _local(a.signed_off_at)), _local(a.approved_at),
+            _local(a.decided_at), _local(a.updated_at)]
 
 
 def rows(cycle: Cycle) -> list[list[Value]]:
@@ -89,7 +94,7 @@ def rows(cycle: Cycle) -> list[list[Value]]:
         .options(selectinload(Assessment.arena).selectinload(Arena.portfolios))).all()
     criteria = list(cycle.criteria_set.criteria)
     ordered = sorted(assessments, key=lambda a: norwegian_key(a.arena.name))
-    return [_row(a, criteria) for a in ordered]
+    return [_row(cycle, a, criteria) for a in ordered]
 
 
 def xlsx_bytes(cycle: Cycle) -> bytes:

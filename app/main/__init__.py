@@ -21,6 +21,10 @@ def index():
     """Send each person to the page they most likely came for."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    from app.cycles.progress import running_cycle_year  # app.cycles imports this module
+
+    if current_user.has_role(Role.COUNCIL_OFFICE) and (year := running_cycle_year()):
+        return redirect(url_for("cycles.dashboard", year=year))  # the office's work of the day
     if current_user.has_role(Role.COUNCIL_OFFICE, Role.COUNCIL_SECRETARY):
         return redirect(url_for("cycles.index"))
     if current_user.has_role(Role.COMMISSIONER):

@@ -130,6 +130,8 @@ def page_paths(app: Flask, values: dict[str, list]) -> tuple[list[str], list[str
                 paths.append(url_for(rule.endpoint, year=PLANNED_YEAR))
             if rule.endpoint == "cycles.confirm_step":  # what opening the planned cycle does
                 paths.append(url_for(rule.endpoint, year=PLANNED_YEAR, name="open_cycle"))
+            if rule.endpoint == "admin.users":  # the user list searched and filtered by role
+                paths.append(url_for(rule.endpoint, q="kontakt", role="contact"))
             if rule.endpoint == "cycles.dashboard":  # the dashboard filtered by a state
                 paths.append(url_for(rule.endpoint, year=OPEN_YEAR, state="returned"))
     return list(dict.fromkeys(paths)), unresolved

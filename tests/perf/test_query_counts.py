@@ -65,6 +65,7 @@ QUERY_STRINGS = {
     "arenas.index": ["", "?show=all&portfolio=KML"],
     "arenas.download": ["", "?format=xlsx"],  # YAML is read from the same rows as these
     "notifications.log": ["", "?status=sent&kind=invitation"],
+    "admin.users": ["", "?q=kontakt&role=contact"],
     # Later pages at a size both databases fill (a contact sees ~25 assessments at 40 arenas).
     "api.list_arenas": ["", "?page=2&per_page=5"],
     "api.list_assessments": ["", "?page=2&per_page=5", "?state=draft"],
