@@ -10,6 +10,7 @@ app without OIDC_ISSUER never talks to a provider.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client.errors import OAuthError
@@ -56,6 +57,15 @@ def local_passwords_allowed() -> bool:
 def provider_name() -> str:
     """The name the login button shows ("Logg inn med …")."""
     return current_app.config.get("OIDC_PROVIDER_NAME") or current_app.config["OIDC_ISSUER"]
+
+
+def form_action_sources(config) -> str:
+    """The Content-Security-Policy form-action sources: this site, and the provider's origin
+    when single sign-on is on (the sign-out form is redirected on to its end-session page)."""
+    parts = urlsplit(config.get("OIDC_ISSUER") or "")
+    if not (parts.scheme and parts.netloc and config.get("OIDC_CLIENT_ID")):
+        return "'self'"
+    return f"'self' {parts.scheme}://{parts.netloc}"
 
 
 def _scopes(config) -> str:

@@ -117,3 +117,9 @@ def test_sign_out_after_a_password_sign_in_stays_local(oidc_client):
                                                                                "/profile")})
     assert response.headers["Location"] == "/auth/login"
     assert oidc_client.get("/profile").status_code == 302
+
+
+def test_the_sign_out_form_may_go_on_to_the_provider(oidc_client, provider):
+    """Browsers hold a form's redirects to its form-action sources: the provider is one."""
+    policy = oidc_client.get("/auth/login").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.issuer};" in policy
