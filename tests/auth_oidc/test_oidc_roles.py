@@ -94,7 +94,11 @@ def test_the_admin_adds_edits_and_removes_a_group(oidc_client):
     row = db.session.scalars(sa.select(OidcGroupMapping)).one()
     assert (row.group_id, row.role, row.is_just_in_time) == ("1b2c-office", Role.COUNCIL_OFFICE,
                                                              True)
-    assert "1b2c-office" in oidc_client.get("/admin/sign-in-groups").get_data(as_text=True)
+    listing = oidc_client.get("/admin/sign-in-groups")
+    assert listing.status_code == 200
+    assert ">1b2c-office</a></td>" in listing.get_data(as_text=True)
+    assert "<td>Sekretariatet</td>" in listing.get_data(as_text=True)
+    assert oidc_client.get(f"/admin/sign-in-groups/{row.id}/edit").status_code == 200
     response = post(oidc_client, f"/admin/sign-in-groups/{row.id}/edit",
                     {"group_id": "1b2c-office", "role": "contact"})
     assert response.status_code == 302
