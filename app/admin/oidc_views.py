@@ -19,6 +19,7 @@ FORM = "admin/oidc_group_form.html"
 
 
 def load_mapping(mapping_id: int) -> OidcGroupMapping:
+    """The row, for an administrator (else 403), or 404."""
     require_admin()
     return db.session.get(OidcGroupMapping, mapping_id) or abort(404)
 

@@ -19,6 +19,7 @@ from app.auth.oidc_operations import (
 )
 from app.auth.sessions import start_session
 from app.auth.views import bp
+from app.database import read_only_transactions
 from app.extensions import db
 from app.main import safe_next
 
@@ -71,6 +72,12 @@ def oidc_callback():
     """Verify the provider's answer, find (or make) the user and start a session."""
     if not oidc.is_enabled():
         abort(404)
+    db.session.rollback()  # a GET begins read-only (SQLite: no write lock); this one writes
+    with read_only_transactions(False):
+        return _finish_callback()
+
+
+def _finish_callback():
     address = request.remote_addr or "unknown"
     try:
         identity, id_token = oidc.finish_sign_in()
