@@ -135,3 +135,12 @@ def test_only_administrators_see_the_group_page(oidc_client):
     assert oidc_client.get("/admin/sign-in-groups").status_code == 403
     assert post(oidc_client, f"/admin/sign-in-groups/{row.id}/delete").status_code == 403
     assert db.session.get(OidcGroupMapping, row.id) is not None
+
+
+def test_just_in_time_needs_an_email_address(oidc_client, provider):
+    mapping("g-contacts", Role.CONTACT, just_in_time=True)
+    before = db.session.scalar(sa.select(sa.func.count(User.id)))
+    response = sign_in(oidc_client, provider, "sub-no-mail", groups=["g-contacts"])
+    assert response.status_code == 403
+    assert "sendte ingen e-postadresse" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == before
