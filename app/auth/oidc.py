@@ -93,8 +93,12 @@ def client():
 
 
 def authorize_redirect(redirect_uri: str):
-    """The redirect to the provider's sign-in page (state, nonce and PKCE made by Authlib)."""
-    return client().authorize_redirect(redirect_uri)
+    """The redirect to the provider's sign-in page (state, nonce and PKCE made by Authlib).
+    Raises SignInFailed when the provider's discovery document can not be read."""
+    try:
+        return client().authorize_redirect(redirect_uri)
+    except (requests.RequestException, ValueError, KeyError) as error:
+        raise SignInFailed(_reason(error)) from error
 
 
 def _claims_options() -> dict:

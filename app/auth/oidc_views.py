@@ -64,7 +64,11 @@ def oidc_login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     session[NEXT] = safe_next(request.args.get("next"), url_for("main.index"))
-    return oidc.authorize_redirect(url_for("auth.oidc_callback", _external=True))
+    try:
+        return oidc.authorize_redirect(url_for("auth.oidc_callback", _external=True))
+    except oidc.SignInFailed as failure:
+        current_app.logger.warning("identity provider unreachable: %s", failure.reason)
+        return _refused(PROVIDER, 503)
 
 
 @bp.get("/oidc/callback")

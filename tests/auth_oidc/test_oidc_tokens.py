@@ -123,3 +123,10 @@ def test_the_sign_out_form_may_go_on_to_the_provider(oidc_client, provider):
     """Browsers hold a form's redirects to its form-action sources: the provider is one."""
     policy = oidc_client.get("/auth/login").headers["Content-Security-Policy"]
     assert f"form-action 'self' {provider.issuer};" in policy
+
+
+def test_an_unreachable_provider_gives_a_clear_page(oidc_app):
+    oidc_app.config["OIDC_ISSUER"] = "http://127.0.0.1:9"  # nothing listens on the discard port
+    response = oidc_app.test_client().get("/auth/oidc/login")
+    assert response.status_code == 503
+    assert "kunne ikke fullføres eller bekreftes" in response.get_data(as_text=True)
