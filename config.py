@@ -69,6 +69,21 @@ class Config:
     MAIL_GIVE_UP_AFTER_HOURS = int(os.environ.get("MAIL_GIVE_UP_AFTER_HOURS", str(7 * 24)))
     ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "postmottak@kommune.example")
 
+    # Single sign-on (OpenID Connect); off while OIDC_ISSUER is empty. See the README.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+    OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified")
+    OIDC_NAME_CLAIM = os.environ.get("OIDC_NAME_CLAIM", "name")
+    OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "kommunens innlogging")
+    # Seconds of clock difference allowed when checking the ID token's times
+    OIDC_LEEWAY_SECONDS = int(os.environ.get("OIDC_LEEWAY_SECONDS", "60"))
+    # Off: only single sign-on (the password form is hidden and refused)
+    LOCAL_PASSWORDS = _bool("LOCAL_PASSWORDS", True)
+
     DEMO_DATA = BASE_DIR / "app" / "demo" / "data" / "bergen_2021.yaml"
     IS_PRODUCTION = False
 

@@ -74,13 +74,17 @@ def init_request_hooks(app: Flask) -> None:
         if token is not None:
             _read_only.reset(token)
 
+    from app.auth.oidc import form_action_sources
+
+    form_action = form_action_sources(app.config)  # sign-out may go on to the provider
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
         headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "font-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
+            f"font-src 'self' data:; frame-ancestors 'none'; form-action {form_action}; "
             "base-uri 'self'; object-src 'none'",
         )
         headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -1,5 +1,6 @@
 """Administration: users, roles, portfolios and the municipality's labels."""
 
+from app.admin import oidc_views  # noqa: F401  (the sign-in group page on the same blueprint)
 from app.admin.views import bp
 
 __all__ = ["bp"]

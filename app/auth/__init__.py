@@ -1,5 +1,6 @@
 """Logging in and out."""
 
+from app.auth import oidc_views  # noqa: F401  (single sign-on routes on the same blueprint)
 from app.auth.views import bp
 
 __all__ = ["bp"]

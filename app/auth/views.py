@@ -16,7 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import DBAPIError
 
 from app.api.operations import revoke_all_api_tokens
-from app.auth import throttle
+from app.auth import oidc, throttle
 from app.auth.forms import LoginForm
 from app.auth.operations import end_sessions, find_user, refuse_address, sign_in
 from app.auth.passwords import verify_password
@@ -84,6 +84,9 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "POST" and not oidc.local_passwords_allowed():
+        return render_error(403, _("Innlogging med passord er slått av. Bruk «Logg inn med "
+                                   "%(name)s».", name=oidc.provider_name()))
     if request.method == "POST":
         try:
             answer = _checked_sign_in(form, request.remote_addr or "unknown")
@@ -110,9 +113,11 @@ def logout():
     revoked = (revoke_all_api_tokens(current_user, current_user)
                if request.form.get("revoke_api_tokens") == "y" else 0)
     db.session.commit()
+    id_token = session.get(oidc.ID_TOKEN)
     logout_user()
     session.clear()
     flash(_("Du er logget ut."), "success")
     if revoked:
         flash(_("API-nøklene dine er trukket tilbake."), "success")
-    return redirect(url_for("auth.login"))
+    provider_logout = oidc.logout_url(id_token, url_for("auth.login", _external=True))
+    return redirect(provider_logout or url_for("auth.login"))

@@ -24,6 +24,7 @@ from app.models.documents import (
     SentenceTemplate,
 )
 from app.models.mail import MailTemplate, MessageStatus, OutboxMessage
+from app.models.oidc import OidcGroupMapping
 from app.models.organisation import LABEL_KEYS, Organisation, Portfolio, User, UserRole
 from app.models.scheduling import Reminder, SchedulerLease
 from app.models.sign_in import SignInThrottle
@@ -41,4 +42,5 @@ __all__ = [
     "PartOrder", "SentenceTemplate",
     "Reminder", "SchedulerLease", "SignInThrottle",
     "CaseItem", "CouncilCase", "CouncilTerm", "Decision", "Proposal", "Vote",
+    "OidcGroupMapping",
 ]

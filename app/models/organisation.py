@@ -110,6 +110,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the id in every session cookie; raising it (at logout) ends all of them.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The identity provider's subject ("sub"), stored at the first single sign-on
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"

@@ -105,9 +105,26 @@ def demo_values(app: Flask, email: str) -> dict[str, list]:
                 "number": [1], "version_id": [1], "ext": ["pdf"],  # review document versions
                 "term_id": [1], "case_id": [1], "item_id": [3, 5], "proposal_id": [1, 6],  # council
                 "name": ["close_submissions"],  # a lifecycle step's confirmation page
+                "mapping_id": [sign_in_group_id()],  # admin: a single sign-on group's form
             }
         finally:
             db.session.remove()
+
+
+def sign_in_group_id() -> int:
+    """A single sign-on group row (made once), so its edit page is checked too."""
+    from app.auth.oidc_operations import GroupMappingInput, create_group_mapping
+    from app.extensions import db
+    from app.models import OidcGroupMapping
+    from workflows.roles import Role
+
+    found = db.session.scalar(sa.select(OidcGroupMapping.id).limit(1))
+    if found is None:
+        found = create_group_mapping(None, GroupMappingInput(
+            group_id="a1b2c3d4-kontakter", role=Role.CONTACT, description="Kontaktpersoner",
+            is_just_in_time=True)).id
+        db.session.commit()
+    return found
 
 
 def page_paths(app: Flask, values: dict[str, list]) -> tuple[list[str], list[str]]:

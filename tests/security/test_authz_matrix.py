@@ -234,9 +234,11 @@ def _add_rows() -> tuple[dict[str, object], dict[str, str]]:
     Returns their ids (URL arguments) and each column's API token.
     """
     from app.api.operations import create_api_token, mark_used
+    from app.auth.oidc_operations import GroupMappingInput, create_group_mapping
     from app.documents.operations import assemble_document, publish_version
     from app.models import Cycle, DocumentFormat
     from app.profile.operations import create_calendar_token
+    from workflows.roles import Role
 
     contact, office = _user(CONTACT), _user(OFFICE)
     made = {column: create_api_token(_user(email), "authz") for column, email in EMAILS.items()}
@@ -250,7 +252,10 @@ def _add_rows() -> tuple[dict[str, object], dict[str, str]]:
     assemble_document(cycle, office, (DocumentFormat.HTML,))  # version 2: not published
     db.session.commit()
     docx = next(v for v in first if v.format == DocumentFormat.DOCX)
-    return ({"token_id": revocable.id, "token": calendar, "version_id": docx.id},
+    mapping = create_group_mapping(None, GroupMappingInput(group_id="authz", role=Role.CONTACT))
+    db.session.commit()
+    return ({"token_id": revocable.id, "token": calendar, "version_id": docx.id,
+             "mapping_id": mapping.id},
             {column: plain for column, (plain, _record) in made.items()})
 
 
