@@ -29,8 +29,6 @@ sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImpor
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 # Distinct on white and for the common colour-vision deficiencies (Okabe–Ito, darkened).
 COLOURS = ("#0062BA", "#C05600", "#00785A", "#8E3D8A", "#A3291E", "#4D5B66", "#806C00")
 CHART_TYPES = {"bar": pygal.Bar, "hbar": pygal.HorizontalBar, "stacked": pygal.StackedBar,
@@ -40,7 +38,8 @@ STYLE = Style(background="transparent", plot_background="#ffffff", foreground="#
               foreground_strong="#1e2b3c", foreground_subtle="#4d5b66", colors=COLOURS,
               font_family=FONT, title_font_size=18, label_font_size=13,
               major_label_font_size=13, legend_font_size=13, value_font_size=13,
-              opacity=".9", opacity_hover=".9", transition="0ms")
+              opacity=".9", opacity_hover=".9", transition="0ms",
+              guide_stroke_color="#c7ced6", major_guide_stroke_color="#8c98a4")
 _UUID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -124,6 +123,14 @@ def _tree(data: ChartData) -> ET.Element:
     return root
 
 
+def _text(root: ET.Element) -> str:
+    """The tree as SVG text with the SVG namespace as default: no "ns0:" prefixes, whatever
+    other code registered in ElementTree's process-wide prefix table."""
+    ET.register_namespace("", SVG_NS)  # drops any other prefix registered for it
+    ET.register_namespace("xlink", XLINK_NS)
+    return ET.tostring(root, encoding="unicode")
+
+
 def inline_svg(data: ChartData) -> str:
     """The chart for a page: no script, no <style>, no style attributes (CSS-safe)."""
     root = _tree(data)
@@ -134,12 +141,12 @@ def inline_svg(data: ChartData) -> str:
                 parent.remove(child)
     root.set("class", "stats-chart pygal-chart")
     root.set("focusable", "false")
-    return ET.tostring(root, encoding="unicode")
+    return _text(root)
 
 
 def image_svg(data: ChartData) -> str:
     """The chart as a standalone SVG document (its own stylesheet kept) for an <img>."""
-    return ET.tostring(_tree(data), encoding="unicode")
+    return _text(_tree(data))
 
 
 def image_uri(data: ChartData) -> str:

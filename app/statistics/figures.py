@@ -79,8 +79,8 @@ def _decisions(cycle: Cycle) -> ChartData:
         no_data=_("Ingen data"))
 
 
-def _trend(published_only: bool) -> list[ChartData]:
-    years = queries.trend(published_only)
+def _trend(published_only: bool, up_to: int | None) -> list[ChartData]:
+    years = queries.trend(published_only, up_to)
     labels_ = tuple(str(y.year) for y in years)
     return [
         ChartData("trend-cost", _("Samlet årlig kostnad per gjennomgang"), "line", _("År"),
@@ -92,8 +92,10 @@ def _trend(published_only: bool) -> list[ChartData]:
     ]
 
 
-def cycle_statistics(cycle: Cycle, published_only: bool) -> CycleStatistics:
-    """The figures and charts of `cycle`; `published_only` limits the trend to what is public."""
+def cycle_statistics(cycle: Cycle, published_only: bool,
+                     up_to: int | None = None) -> CycleStatistics:
+    """The figures and charts of `cycle`; `published_only` limits the trend to what is public,
+    `up_to` to the cycles until that year."""
     charts = (_cost_by_kind(cycle), _cost_by_portfolio(cycle), *_spreads(cycle),
-              _decisions(cycle), *_trend(published_only))
+              _decisions(cycle), *_trend(published_only, up_to))
     return CycleStatistics(cycle, queries.cost_total(cycle.id), charts, published_only)

@@ -121,8 +121,9 @@ class YearFigures:
     total: int
 
 
-def trend(published_only: bool) -> list[YearFigures]:
-    """Arenas and cost per cycle, oldest first; the public sees published cycles only."""
+def trend(published_only: bool, up_to: int | None = None) -> list[YearFigures]:
+    """Arenas and cost per cycle, oldest first; the public sees published cycles only, and
+    `up_to` leaves out the cycles after that year."""
     query = (sa.select(Cycle.year, sa.func.count(Assessment.id),
                        sa.func.coalesce(sa.func.sum(cost_column()), 0))
              .select_from(Cycle)
@@ -131,5 +132,7 @@ def trend(published_only: bool) -> list[YearFigures]:
              .group_by(Cycle.year).order_by(Cycle.year))
     if published_only:
         query = query.where(Cycle.status == CycleStatus.PUBLISHED)
+    if up_to is not None:
+        query = query.where(Cycle.year <= up_to)
     return [YearFigures(int(year), int(count), int(total))
             for year, count, total in db.session.execute(query)]

@@ -54,11 +54,11 @@ def office_page(year: int):
     return _page(cycle_statistics(office_cycle(year), published_only=False), public=False)
 
 
-@bp.get("/statistics/<int:year>/<key>.csv")
+@bp.get("/statistics/<int:year>/<chart>.csv")
 @login_required
-def office_csv(year: int, key: str):
+def office_csv(year: int, chart: str):
     """One chart's table as CSV, for the office."""
-    return _csv(cycle_statistics(office_cycle(year), published_only=False), key)
+    return _csv(cycle_statistics(office_cycle(year), published_only=False), chart)
 
 
 @bp.get("/publications/<int:year>/statistics")
@@ -67,7 +67,7 @@ def public_page(year: int):
     return _page(cycle_statistics(published_cycle(year), published_only=True), public=True)
 
 
-@bp.get("/publications/<int:year>/statistics/<key>.csv")
-def public_csv(year: int, key: str):
+@bp.get("/publications/<int:year>/statistics/<chart>.csv")
+def public_csv(year: int, chart: str):
     """One chart's table of a published cycle as CSV, for everyone."""
-    return _csv(cycle_statistics(published_cycle(year), published_only=True), key)
+    return _csv(cycle_statistics(published_cycle(year), published_only=True), chart)
