@@ -104,9 +104,12 @@ def _chart(data: ChartData):
         no_data_text=data.no_data, print_values=False, x_label_rotation=0,
         y_labels=ticks(data.highest), include_x_axis=True,
     )
-    chart.x_labels = list(data.labels)
+    # A horizontal chart draws its first category at the bottom: reversed, it reads like the
+    # table, top down.
+    order = slice(None, None, -1) if data.kind == "hbar" else slice(None)
+    chart.x_labels = list(data.labels)[order]
     for name, values in data.series:
-        chart.add(name, list(values))
+        chart.add(name, list(values)[order])
     return chart
 
 

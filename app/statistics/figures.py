@@ -74,7 +74,8 @@ def _decisions(cycle: Cycle) -> ChartData:
         "decisions", _("Anbefalinger og vedtak"), "stacked", _("Anbefaling"),
         tuple(str(labels.RECOMMENDATION_LABELS[r]) if r else _("Ingen anbefaling")
               for r in recs),
-        tuple((str(labels.DECISION_LABELS[o]) if o else _("Ikke vedtatt ennå"),
+        tuple((_("Vedtak: %(outcome)s", outcome=labels.DECISION_LABELS[o]) if o
+               else _("Ikke vedtatt ennå"),
                tuple(pairs[(r, o)] for r in recs)) for o in outcomes),
         no_data=_("Ingen data"))
 

@@ -4,6 +4,8 @@ downloads, and axe finds nothing; the same for the public page and the review's 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page
@@ -11,6 +13,7 @@ from playwright.sync_api import Page
 from tests.browser.conftest import OFFICE, format_violations, login, run_axe
 
 pytestmark = pytest.mark.browser
+SCREENSHOT = Path("/tmp/statistics-2026.png")
 
 # Collects Content-Security-Policy violations from the first script the page runs.
 CSP_WATCH = """window.__csp = [];
@@ -62,6 +65,7 @@ def test_office_page_draws_charts_with_tables(page: Page, live_server: str):
     page.wait_for_load_state()
     assert page.url.endswith("/statistics/2026")
     check_charts(page)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
 
 
 def test_public_page_of_a_published_cycle(page: Page, live_server: str):
@@ -73,7 +77,8 @@ def test_public_page_of_a_published_cycle(page: Page, live_server: str):
         page.locator("section[data-chart='decisions'] a[download]").click()
     download = info.value
     assert download.suggested_filename == "statistikk-2021-decisions.csv"
-    text = open(download.path(), encoding="utf-8").read()
+    with open(download.path(), encoding="utf-8") as stream:
+        text = stream.read()
     assert text.startswith("\ufeffAnbefaling;")
     unpublished = page.goto(f"{live_server}/publications/2026/statistics")
     assert unpublished is not None and unpublished.status == 404

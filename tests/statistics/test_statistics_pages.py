@@ -184,7 +184,9 @@ def test_recommendations_against_decisions_cross_table(client):
     from app.labels import DECISION_LABELS, RECOMMENDATION_LABELS
 
     rec_names = {str(v): k.value for k, v in RECOMMENDATION_LABELS.items()}
-    dec_names = {str(v): k.value for k, v in DECISION_LABELS.items()}
+    rec_names["Ingen anbefaling"] = None
+    dec_names = {f"Vedtak: {v}": k.value for k, v in DECISION_LABELS.items()}
+    dec_names["Ikke vedtatt ennå"] = None
     header, body = table[0], table[1:]
     assert header[0] == "Anbefaling"
     found = Counter()
@@ -194,6 +196,14 @@ def test_recommendations_against_decisions_cross_table(client):
                 found[(rec_names[row[0]], dec_names[column])] = int(cell)
     assert found == pairs
     assert found[("continue", "terminate")] == 1
+    # the open cycle: drafts with no recommendation yet, nothing decided
+    table = read_csv(client.get(f"/statistics/{OPEN_YEAR}/decisions.csv"))
+    open_pairs = Counter((a.recommendation.value if a.recommendation else None,
+                          a.decision_outcome.value if a.decision_outcome else None)
+                         for a in assessments_of(OPEN_YEAR))
+    found = Counter({(rec_names[row[0]], dec_names[column]): int(cell) for row in table[1:]
+                     for column, cell in zip(table[0][1:], row[1:], strict=True) if int(cell)})
+    assert found == open_pairs and open_pairs[(None, None)] > 0
 
 
 def test_trend_over_cycles_public_sees_published_only(client, costed):
