@@ -253,6 +253,16 @@ def test_csv_neutralises_formulas(client):
     assert not any(n.startswith(("=", "+", "-", "@")) for n in names)
 
 
+def test_names_are_escaped_in_the_svg_and_the_table(client):
+    portfolio = db.session.scalar(sa.select(Portfolio).order_by(Portfolio.id).limit(1))
+    portfolio.name_nb = "<script>alert(1)</script> & co"
+    db.session.commit()
+    login(client, OFFICE)
+    page = client.get("/statistics/2021").get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+
+
 def test_svg_is_well_formed_labelled_and_inline_safe(client):
     login(client, OFFICE)
     response = client.get("/statistics/2021")
