@@ -58,6 +58,7 @@ class ChartData:
 
     @property
     def columns(self) -> tuple[str, ...]:
+        """The table's headings: the categories' column, then one per series."""
         return (self.category, *(name for name, _values in self.series))
 
     @property

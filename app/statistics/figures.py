@@ -23,6 +23,7 @@ class CycleStatistics:
     published_only: bool
 
     def chart(self, key: str) -> ChartData | None:
+        """The chart named `key` (as in its CSV address), or None."""
         return next((c for c in self.charts if c.key == key), None)
 
 
@@ -31,8 +32,8 @@ def _cost_by_kind(cycle: Cycle) -> ChartData:
     return ChartData(
         "cost-kind", _("Årlig kostnad etter type arena"), "bar", _("Type arena"),
         tuple(str(labels.ARENA_KIND_LABELS[k]) for k in figures),
-        ((_("Kostnad"), tuple(t for t, _n in figures.values())),
-         ), money=True, no_data=_("Ingen data"))
+        ((_("Kostnad"), tuple(t for t, _n in figures.values())),), money=True,
+        no_data=_("Ingen data"))
 
 
 def _cost_by_portfolio(cycle: Cycle) -> ChartData:
