@@ -132,6 +132,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(council_bp)
+    from app.statistics import bp as statistics_bp
+
+    app.register_blueprint(statistics_bp)
     from app.api import bp as api_bp
     from app.api.token_pages import bp as api_tokens_bp
 

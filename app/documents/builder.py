@@ -36,6 +36,7 @@ from app.models import (
     PartOrder,
     SentenceTemplate,
 )
+from app.statistics.appendix import AppendixStatistics, appendix_statistics
 from workflows.assessment import AssessmentState
 
 BABEL_LOCALES = {"nb": "nb_NO", "en": "en_GB"}
@@ -139,6 +140,7 @@ class ReviewDocument:
     appendix: Table
     totals: Table
     page_label: str
+    statistics: AppendixStatistics | None = None  # the charts, when the settings include them
     # When the files were made (their created/modified metadata); not part of the fingerprint.
     assembled_at: datetime | None = None
 
@@ -266,6 +268,7 @@ def _compose(inputs: _Inputs, words: Sentences) -> ReviewDocument:
         parts=(_part_one(inputs, words, sections), _part_two(municipality, words, sections)),
         appendix=_appendix(words, sections), totals=_totals(words, sections),
         page_label=words.text("page"), assembled_at=clock.now(),
+        statistics=appendix_statistics(cycle, settings, locale),
     )
 
 

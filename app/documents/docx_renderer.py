@@ -194,6 +194,9 @@ def _appendix(word, body: _Body, doc: ReviewDocument) -> None:
     _table(word, doc.appendix)
     body.paragraph(doc.totals.title, "Heading 2")
     _table(word, doc.totals)
+    for chart in doc.statistics.charts if doc.statistics else ():  # tables, not images
+        body.paragraph(chart.title, "Heading 2")
+        _table(word, chart)
 
 
 def _table(word, table: Table) -> None:

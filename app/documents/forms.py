@@ -49,6 +49,7 @@ class DocumentSettingsForm(FlaskForm):
     council_basis = StringField(_l("Grunnlaget for politisk behandling"),
                                 validators=[Length(max=500)])
     show_council_details = BooleanField(_l("Vis saksnummer og avstemning ved vedtakene"))
+    show_statistics = BooleanField(_l("Ta med statistikk i vedlegget"))
     introduction_nb = TextAreaField(_l("Innledning (bokmål)"), validators=[Length(max=TEXT_MAX)])
     introduction_en = TextAreaField(_l("Innledning (engelsk)"), validators=[Length(max=TEXT_MAX)])
     part_order = RadioField(_l("Rekkefølge på arenaene"), choices=[
@@ -64,6 +65,7 @@ class DocumentSettingsForm(FlaskForm):
             "reference_label": (self.reference_label.data or "").strip(),
             "council_basis": (self.council_basis.data or "").strip(),
             "show_council_details": bool(self.show_council_details.data),
+            "show_statistics": bool(self.show_statistics.data),
             "introduction_nb": (self.introduction_nb.data or "").strip(),
             "introduction_en": (self.introduction_en.data or "").strip(),
             "part_order": PartOrder(self.part_order.data),

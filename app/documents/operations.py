@@ -262,7 +262,7 @@ def _settings_row(cycle: Cycle) -> DocumentSettings:
 
 
 CARRIED_SETTINGS = ("part_order", "title", "reference_label", "council_basis",
-                    "show_council_details")
+                    "show_council_details", "show_statistics")
 
 
 def carry_forward_settings(source: Cycle, target: Cycle) -> DocumentSettings | None:
@@ -337,7 +337,7 @@ def update_document_settings(cycle: Cycle, actor: Any, values: dict[str, Any]) -
     row = _settings_row(cycle)
     targets = {"introduction_nb": cycle, "introduction_en": cycle, "part_order": row,
                "document_date": row, "title": row, "reference_label": row,
-               "council_basis": row, "show_council_details": row}
+               "council_basis": row, "show_council_details": row, "show_statistics": row}
     changed = []
     for name, target in targets.items():
         if name in values and getattr(target, name) != values[name]:

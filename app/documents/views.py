@@ -163,6 +163,7 @@ def settings(year: int):
         "title": row.title if row else "", "reference_label": row.reference_label if row else "",
         "council_basis": row.council_basis if row else "",
         "show_council_details": row.show_council_details if row else True,
+        "show_statistics": row.show_statistics if row else False,
         "introduction_nb": cycle.introduction_nb, "introduction_en": cycle.introduction_en,
         "part_order": (row.part_order if row else PartOrder.ALPHABETICAL).value,
         "document_date": row.document_date if row else None})

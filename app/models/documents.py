@@ -140,6 +140,8 @@ class DocumentSettings(db.Model):
     council_basis: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # Case numbers and votes printed with the council's decisions (off for illustrative data).
     show_council_details: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The statistics page's charts and tables in the appendix (off unless the office asks).
+    show_statistics: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The office's order: arena ids, part 1 and part 2 together (arenas missing go last).
     arena_order: Mapped[list | None] = mapped_column(sa.JSON, default=list)
     # The office's own wording of generated paragraphs: "arena_id:paragraph:locale" -> text.

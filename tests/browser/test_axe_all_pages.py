@@ -55,6 +55,7 @@ NOT_PAGES |= {f"api.{e.name}" for e in json_api.endpoints}  # the JSON API (Bear
 NOT_PAGES |= {"arenas.download"}  # the register as a CSV/XLSX/YAML file
 NOT_PAGES |= {"council.minutes"}  # the minutes extract, a DOCX file
 NOT_PAGES |= {"favicon"}  # an icon
+NOT_PAGES |= {"statistics.office_csv", "statistics.public_csv"}  # a chart's table as CSV
 
 
 # --------------------------------------------------------------------------- which pages

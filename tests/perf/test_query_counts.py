@@ -212,6 +212,7 @@ def url_values(calendar: str) -> dict[str, dict[str, list]]:
         "item_id": [item.id, items[1][0].id],
         "proposal_id": [item.proposals[0].id, item.proposals[1].id,
                         items[1][0].proposals[0].id],
+        "chart": ["decisions", "ratings-influence"],  # a statistics chart's CSV
     }
     states = list(dict.fromkeys(a.state for a in rows))
     viewers = {role: user(email) for role, email in ROLES.items()} | {"anonymous": None}

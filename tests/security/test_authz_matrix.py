@@ -65,7 +65,8 @@ OPEN_YEAR, OLD_YEAR = 2026, 2021
 # Rows whose arguments differ from the defaults of `demo_ids` (the 2021 review's versions).
 OLD_YEAR_ENDPOINTS = {"documents.version_view", "documents.version_file", "documents.publish",
                       "documents.confirm_publish", "documents.publication",
-                      "documents.publication_file"}
+                      "documents.publication_file", "statistics.public_page",
+                      "statistics.public_csv"}
 
 
 def read_matrix() -> tuple[dict[str, dict[str, str]], dict[str, dict]]:
@@ -297,6 +298,7 @@ def demo_ids() -> dict[str, object]:
         "template_key": "returned", "locale": "nb", "ext": "docx", "number": 1,
         "documents.publish:number": 2, "documents.confirm_publish:number": 2,
         "name": "close_submissions",  # the open cycle's next lifecycle step
+        "chart": "decisions",  # a statistics chart's CSV
         **{f"{endpoint}:year": OLD_YEAR for endpoint in OLD_YEAR_ENDPOINTS},
     }
 
