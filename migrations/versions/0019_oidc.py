@@ -1,14 +1,14 @@
 """single sign-on: the provider's subject on users, and the group → role mapping
 
 Revision ID: 0019_oidc
-Revises: 0016_ops
+Revises: 0018_statistics
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0019_oidc'
-down_revision = '0016_ops'
+down_revision = '0018_statistics'
 branch_labels = None
 depends_on = None
 
