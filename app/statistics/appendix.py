@@ -39,7 +39,8 @@ class AppendixStatistics:
 
 def appendix_statistics(cycle: Cycle, settings: DocumentSettings | None,
                         locale: str) -> AppendixStatistics | None:
-    """The cycle's charts for the appendix in `locale`; None unless the settings include them.
+    """The cycle's charts for the appendix in `locale`, those with something to show; None unless
+    the settings include them and one has.
     The trend stops at the cycle's own year, as the document speaks of that year."""
     if settings is None or not settings.show_statistics:
         return None
@@ -48,7 +49,9 @@ def appendix_statistics(cycle: Cycle, settings: DocumentSettings | None,
         charts = tuple(AppendixChart(
             c.title, c.columns, c.display_rows, image_uri(c),
             _("Diagram: %(title)s. Tallene står i tabellen under.", title=c.title))
-            for c in stats.charts)
+            for c in stats.charts if not c.empty)  # no empty chart in an archived document
+        if not charts:
+            return None
         return AppendixStatistics(_("Statistikk"), _(
             "Kostnaden er den som er oppgitt i vurderingen, ellers den som står i registeret."),
             charts)

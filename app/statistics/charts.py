@@ -78,6 +78,11 @@ class ChartData:
         return nok(whole) if self.money else f"{whole:,}".replace(",", "\u00a0")
 
     @property
+    def empty(self) -> bool:
+        """Nothing to draw: no categories, or every value is zero (no costs given, say)."""
+        return self.highest == 0
+
+    @property
     def highest(self) -> int:
         """The longest bar: the largest value, or the largest sum when the bars are stacked."""
         if self.kind == "stacked":

@@ -27,13 +27,17 @@ class CycleStatistics:
         return next((c for c in self.charts if c.key == key), None)
 
 
+def NO_COST() -> str:  # noqa: N802  (a sentence, in the reader's language when called)
+    return _("Ingen av arenaene har oppgitt kostnad, verken i vurderingen eller i registeret.")
+
+
 def _cost_by_kind(cycle: Cycle) -> ChartData:
     figures = queries.cost_by_kind(cycle.id)
     return ChartData(
         "cost-kind", _("Årlig kostnad etter type arena"), "bar", _("Type arena"),
         tuple(str(labels.ARENA_KIND_LABELS[k]) for k in figures),
         ((_("Kostnad"), tuple(t for t, _n in figures.values())),), money=True,
-        no_data=_("Ingen data"))
+        no_data=NO_COST())
 
 
 def _cost_by_portfolio(cycle: Cycle) -> ChartData:
@@ -44,7 +48,8 @@ def _cost_by_portfolio(cycle: Cycle) -> ChartData:
     return ChartData(
         "cost-portfolio", _("Årlig kostnad etter %(word)s", word=org_label(
             "portfolio_label").lower()), "hbar", org_label("portfolio_label"), names,
-        ((_("Kostnad"), tuple(r.total for r in rows)),), money=True, no_data=_("Ingen data"))
+        ((_("Kostnad"), tuple(r.total for r in rows)),), money=True,
+        no_data=NO_COST())
 
 
 def _spreads(cycle: Cycle) -> list[ChartData]:
@@ -62,7 +67,7 @@ def _spreads(cycle: Cycle) -> list[ChartData]:
             f"ratings-{criterion.key}", _("%(criterion)s: fordeling av svarene", criterion=name),
             "bar", _("Svar"), (*(str(words[m]) for m in members), _("Ikke besvart")),
             ((_("Antall vurderinger"), (*(counts[m.value] for m in members), counts[None])),),
-            no_data=_("Ingen data")))
+            no_data=_("Gjennomgangen har ingen vurderinger ennå.")))
     return charts
 
 
@@ -78,7 +83,7 @@ def _decisions(cycle: Cycle) -> ChartData:
         tuple((_("Vedtak: %(outcome)s", outcome=labels.DECISION_LABELS[o]) if o
                else _("Ikke vedtatt ennå"),
                tuple(pairs[(r, o)] for r in recs)) for o in outcomes),
-        no_data=_("Ingen data"))
+        no_data=_("Gjennomgangen har ingen vurderinger ennå."))
 
 
 def _trend(published_only: bool, up_to: int | None) -> list[ChartData]:
@@ -87,10 +92,10 @@ def _trend(published_only: bool, up_to: int | None) -> list[ChartData]:
     return [
         ChartData("trend-cost", _("Samlet årlig kostnad per gjennomgang"), "line", _("År"),
                   labels_, ((_("Kostnad"), tuple(y.total for y in years)),), money=True,
-                  no_data=_("Ingen data")),
+                  no_data=_("Ingen av gjennomgangene har oppgitte kostnader.")),
         ChartData("trend-arenas", _("Antall arenaer per gjennomgang"), "bar", _("År"),
                   labels_, ((_("Antall arenaer"), tuple(y.arenas for y in years)),),
-                  no_data=_("Ingen data")),
+                  no_data=_("Ingen av gjennomgangene har arenaer ennå.")),
     ]
 
 

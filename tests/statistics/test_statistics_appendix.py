@@ -60,7 +60,10 @@ def test_setting_is_saved_and_carried_forward(client):
 def test_charts_as_svg_images_with_their_tables_in_html(client):
     switch_on(client)
     doc = build_review(cycle_2021().id)
-    assert doc.statistics is not None and len(doc.statistics.charts) >= 7
+    assert doc.statistics is not None and len(doc.statistics.charts) >= 5
+    titles = [c.title for c in doc.statistics.charts]
+    # the demo gives no costs: those charts are left out of the document, not drawn empty
+    assert "Årlig kostnad etter type arena" not in titles
     html = str(render_fragment(doc))
     images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', html)
     assert len(images) == len(doc.statistics.charts)

@@ -263,7 +263,7 @@ def test_names_are_escaped_in_the_svg_and_the_table(client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
 
 
-def test_svg_is_well_formed_labelled_and_inline_safe(client):
+def test_svg_is_well_formed_labelled_and_inline_safe(client, costed):
     login(client, OFFICE)
     response = client.get("/statistics/2021")
     page = response.get_data(as_text=True)
@@ -296,3 +296,23 @@ def test_same_chart_twice_gives_the_same_svg(app):
     assert inline_svg(data) == inline_svg(data)
     assert image_svg(data) == image_svg(data)
     assert "<style" in image_svg(data) and "<script" not in image_svg(data)
+
+
+def test_a_chart_with_nothing_to_show_says_so_in_a_sentence(client, app):
+    """The demo gives no costs: the cost charts say so instead of drawing an empty axis."""
+    login(client, OFFICE)
+    page = client.get("/statistics/2021").get_data(as_text=True)
+    section = page[page.index('data-chart="cost-kind"'):page.index('data-chart="cost-portfolio"')]
+    assert "Ingen av arenaene har oppgitt kostnad, verken i vurderingen eller i registeret." \
+        in section
+    assert "<svg" not in section
+    assert "<table" in section  # the table still tells the zeros
+    decisions = page[page.index('data-chart="decisions"'):]
+    assert "<svg" in decisions
+
+
+def test_a_chart_with_costs_is_drawn(client, costed):
+    login(client, OFFICE)
+    page = client.get("/statistics/2021").get_data(as_text=True)
+    section = page[page.index('data-chart="cost-kind"'):page.index('data-chart="cost-portfolio"')]
+    assert "<svg" in section and "Ingen av arenaene har oppgitt kostnad" not in section
