@@ -27,7 +27,7 @@ class CycleStatistics:
         return next((c for c in self.charts if c.key == key), None)
 
 
-def NO_COST() -> str:  # noqa: N802  (a sentence, in the reader's language when called)
+def _no_cost() -> str:
     return _("Ingen av arenaene har oppgitt kostnad, verken i vurderingen eller i registeret.")
 
 
@@ -37,7 +37,7 @@ def _cost_by_kind(cycle: Cycle) -> ChartData:
         "cost-kind", _("Årlig kostnad etter type arena"), "bar", _("Type arena"),
         tuple(str(labels.ARENA_KIND_LABELS[k]) for k in figures),
         ((_("Kostnad"), tuple(t for t, _n in figures.values())),), money=True,
-        no_data=NO_COST())
+        no_data=_no_cost())
 
 
 def _cost_by_portfolio(cycle: Cycle) -> ChartData:
@@ -49,7 +49,7 @@ def _cost_by_portfolio(cycle: Cycle) -> ChartData:
         "cost-portfolio", _("Årlig kostnad etter %(word)s", word=org_label(
             "portfolio_label").lower()), "hbar", org_label("portfolio_label"), names,
         ((_("Kostnad"), tuple(r.total for r in rows)),), money=True,
-        no_data=NO_COST())
+        no_data=_no_cost())
 
 
 def _spreads(cycle: Cycle) -> list[ChartData]:
