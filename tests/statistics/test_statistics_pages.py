@@ -316,3 +316,12 @@ def test_a_chart_with_costs_is_drawn(client, costed):
     page = client.get("/statistics/2021").get_data(as_text=True)
     section = page[page.index('data-chart="cost-kind"'):page.index('data-chart="cost-portfolio"')]
     assert "<svg" in section and "Ingen av arenaene har oppgitt kostnad" not in section
+
+
+@pytest.mark.parametrize("email, shown", [(OFFICE, True), (SECRETARY, False)])
+def test_the_cycle_list_links_each_cycles_statistics(client, email, shown):
+    """Every cycle's statistics, the closed ones' too, one click from the list of cycles."""
+    login(client, email)
+    page = client.get("/cycles/").get_data(as_text=True)
+    assert ('href="/statistics/2021"' in page) is shown
+    assert (f'href="/statistics/{OPEN_YEAR}"' in page) is shown
