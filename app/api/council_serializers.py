@@ -14,7 +14,8 @@ def party(group) -> dict[str, Any] | None:
 
 
 def vote(v: Vote) -> dict[str, Any]:
-    """The current vote on a proposal, per party group and member where recorded."""
+    """The current vote on a proposal, per party group and member where recorded;
+    `block_vote_id` is shared by the votes the council took on several items together."""
     return {
         "id": v.id, "revision": v.revision, "kind": v.kind.value, "present": v.present,
         "votes_for": v.votes_for, "votes_against": v.votes_against,
@@ -22,6 +23,7 @@ def vote(v: Vote) -> dict[str, Any]:
         "entered_result": v.entered_result.value, "computed_result": v.computed_result.value,
         "mismatch": v.mismatch, "correction_reason": v.correction_reason,
         "recorded_at": iso(v.recorded_at),
+        "block_vote_id": v.block_id,
         "party_votes": [{"party_group": party(p.party_group), "votes_for": p.votes_for,
                          "votes_against": p.votes_against, "votes_abstain": p.votes_abstain}
                         for p in v.party_votes],

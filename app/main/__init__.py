@@ -21,6 +21,9 @@ def index():
     """Send each person to the page they most likely came for."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.has_role(Role.COUNCIL_SECRETARY) and not current_user.has_role(
+            Role.COUNCIL_OFFICE):  # the secretary's day is the current case
+        return redirect(url_for("council.current_case"))
     if current_user.has_role(Role.COUNCIL_OFFICE, Role.COUNCIL_SECRETARY):
         return redirect(url_for("cycles.index"))
     if current_user.has_role(Role.COMMISSIONER):
