@@ -229,6 +229,7 @@ VOTE_OUT = obj({
     "chair_vote": nullable(enum(Choice)), "entered_result": enum(Result),
     "computed_result": enum(Result), "mismatch": BOOL, "correction_reason": STRING,
     "recorded_at": DATETIME, "block_vote_id": nullable(ID),
+    "voted_with_item_ids": {"type": "array", "items": ID},
     "party_votes": {"type": "array", "items": obj({
         "party_group": PARTY_REF, "votes_for": COUNT, "votes_against": COUNT,
         "votes_abstain": COUNT})},

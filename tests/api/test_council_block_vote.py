@@ -66,6 +66,8 @@ def test_a_block_vote_is_recorded_on_each_item(client, tokens, case):
     assert votes[second] is None
     assert votes[first]["block_vote_id"] == votes[third]["block_vote_id"] is not None
     assert (votes[first]["votes_for"], votes[third]["computed_result"]) == (6, "adopted")
+    assert (votes[first]["voted_with_item_ids"], votes[third]["voted_with_item_ids"]) == (
+        [third], [first])
     audited = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "council_vote_recorded"))
     assert audited == 2
