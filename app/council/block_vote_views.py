@@ -35,6 +35,12 @@ def render_block(case: CouncilCase, form, status: int = 200):
                            waiting=waiting, innstilling=block_votes.innstilling), status
 
 
+def refused(case_id: int, form, errors: dict[str, str], status: int):
+    """Nothing saved: the page again at its own address, the reasons next to the fields."""
+    show_errors(form, errors)
+    return render_block(load_case(case_id), form, status)
+
+
 def load_case(case_id: int) -> CouncilCase:
     """The case for a secretary (403 before 404)."""
     require_secretary()
@@ -61,10 +67,10 @@ def record_block_vote(case_id: int):
             current_user, case, form.items.data, vote_input_from(form, case.term),
             Result(form.entered_result.data))
         db.session.commit()
-    except (ValidationFailed, TransitionNotAllowed) as error:
-        show_errors(form, getattr(error, "errors", None) or {"items": " ".join(error.reasons)})
-        case = load_case(case_id)
-        return render_block(case, form, 409 if isinstance(error, TransitionNotAllowed) else 400)
+    except ValidationFailed as error:
+        return refused(case_id, form, error.errors, 400)
+    except TransitionNotAllowed as error:  # an item already voted on, named in the reason
+        return refused(case_id, form, {"items": " ".join(error.reasons)}, 409)
     except IntegrityError:  # someone recorded a vote on one of them at the same time
         db.session.rollback()
         raise ConflictError(0, 0) from None

@@ -4,9 +4,11 @@ each item with the others it was voted on with."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 
+import docx
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
@@ -274,3 +276,16 @@ def test_bad_block_votes_are_re_rendered_in_norwegian(client, items, form, messa
     assert message in page
     assert "Not a valid" not in page and "This field" not in page
     assert fingerprint() == before
+
+
+def test_the_minutes_say_which_arenas_were_voted_on_together(client, items):
+    first, second, third, _fourth = items.ids
+    record_block_vote(user(SECRETARY), case_of(items), [first, third], counts(), Result.ADOPTED)
+    db.session.commit()
+    login(client, SECRETARY)
+    response = client.get(f"/council/cases/{items.case_id}/minutes.docx")
+    assert response.status_code == 200
+    text = [p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs]
+    assert f"Votert over samlet med {arena_name(third)}." in text
+    assert f"Votert over samlet med {arena_name(first)}." in text
+    assert not any(arena_name(second) in line for line in text if "samlet" in line)
