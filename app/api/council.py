@@ -19,8 +19,8 @@ from app.api.council_serializers import case_detail, case_summary, term
 from app.api.errors import ApiError
 from app.api.paging import PAGING, paginate
 from app.api.registry import Param
+from app.council import block_votes, queries
 from app.council import operations as ops
-from app.council import queries
 from app.errors import ConflictError
 from app.extensions import db
 from app.models import Cycle, DecisionOutcome, Recommendation
@@ -164,6 +164,24 @@ def record_vote(proposal_id: int, body: dict[str, Any]):
         db.session.rollback()
         raise ConflictError(0, 0) from None
     return created(proposal.item.case)
+
+
+@api.route("POST", "/council/cases/{case_id}/block-vote", summary="Record one vote on the "
+           "innstilling of several items voted on together (secretary)", tag="council",
+           body="BlockVoteInput", responses={201: "CouncilCase"}, errors=(403, 409))
+def record_block_vote(case_id: int, body: dict[str, Any]):
+    """Each chosen item's innstilling gets the vote, checked by its own majority rule, all or
+    nothing: 422 for counts that do not add up or an item not on the case or without an
+    innstilling, 409 naming the items whose innstilling already has a vote."""
+    user = require_role(SECRETARY)
+    case = _get(CouncilCase, case_id)
+    try:
+        block_votes.record_block_vote(user, case, body["item_ids"], vote_input(body),
+                                      Result(body["entered_result"]))
+    except IntegrityError:  # a vote on one of them was recorded at the same time
+        db.session.rollback()
+        raise ConflictError(0, 0) from None
+    return created(case)
 
 
 @api.route("POST", "/council/items/{item_id}/decision", summary="Record the council's "

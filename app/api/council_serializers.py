@@ -13,8 +13,11 @@ def party(group) -> dict[str, Any] | None:
     return {"id": group.id, "name": group.name} if group is not None else None
 
 
-def vote(v: Vote) -> dict[str, Any]:
-    """The current vote on a proposal, per party group and member where recorded."""
+def vote(v: Vote, blocks: dict[int, list[int]] | None = None) -> dict[str, Any]:
+    """The current vote on a proposal, per party group and member where recorded;
+    `block_vote_id` is shared by the votes the council took on several items together, and
+    `voted_with_item_ids` names the other items of that block vote."""
+    together = (blocks or {}).get(v.block_id, []) if v.block_id else []
     return {
         "id": v.id, "revision": v.revision, "kind": v.kind.value, "present": v.present,
         "votes_for": v.votes_for, "votes_against": v.votes_against,
@@ -22,6 +25,8 @@ def vote(v: Vote) -> dict[str, Any]:
         "entered_result": v.entered_result.value, "computed_result": v.computed_result.value,
         "mismatch": v.mismatch, "correction_reason": v.correction_reason,
         "recorded_at": iso(v.recorded_at),
+        "block_vote_id": v.block_id,
+        "voted_with_item_ids": [i for i in together if i != v.proposal.item_id],
         "party_votes": [{"party_group": party(p.party_group), "votes_for": p.votes_for,
                          "votes_against": p.votes_against, "votes_abstain": p.votes_abstain}
                         for p in v.party_votes],
@@ -30,12 +35,12 @@ def vote(v: Vote) -> dict[str, Any]:
     }
 
 
-def proposal(p: Proposal) -> dict[str, Any]:
+def proposal(p: Proposal, blocks: dict[int, list[int]] | None = None) -> dict[str, Any]:
     """A proposal with its current vote."""
     return {"id": p.id, "kind": p.kind.value, "outcome": p.outcome.value, "text": p.text,
             "proposer": p.proposer, "party_group": party(p.party_group),
             "majority_rule": p.majority_rule.value, "position": p.position,
-            "vote": vote(p.vote) if p.vote else None}
+            "vote": vote(p.vote, blocks) if p.vote else None}
 
 
 def decision(d: Decision) -> dict[str, Any]:
@@ -45,11 +50,11 @@ def decision(d: Decision) -> dict[str, Any]:
             "correction_reason": d.correction_reason, "recorded_at": iso(d.recorded_at)}
 
 
-def item(i: CaseItem) -> dict[str, Any]:
+def item(i: CaseItem, blocks: dict[int, list[int]] | None = None) -> dict[str, Any]:
     """One arena on a case; `decisions` lists every revision, the current one last."""
     return {"id": i.id, "position": i.position, "assessment_id": i.assessment_id,
             "arena": arena_ref(i.assessment.arena),
-            "proposals": [proposal(p) for p in i.proposals],
+            "proposals": [proposal(p, blocks) for p in i.proposals],
             "decisions": [decision(d) for d in i.decisions]}
 
 
@@ -61,10 +66,21 @@ def case_summary(c: CouncilCase) -> dict[str, Any]:
             "item_count": len(c.items)}
 
 
+def block_items(c: CouncilCase) -> dict[int, list[int]]:
+    """The items of each block vote on the case (by block id), from the current votes."""
+    blocks: dict[int, list[int]] = {}
+    for i in c.items:
+        for p in i.proposals:
+            if p.vote is not None and p.vote.block_id is not None:
+                blocks.setdefault(p.vote.block_id, []).append(i.id)
+    return blocks
+
+
 def case_detail(c: CouncilCase) -> dict[str, Any]:
     """A case with its items."""
+    blocks = block_items(c)
     return {**case_summary(c), "description": c.description,
-            "items": [item(i) for i in c.items]}
+            "items": [item(i, blocks) for i in c.items]}
 
 
 def term(t: CouncilTerm) -> dict[str, Any]:

@@ -228,7 +228,8 @@ VOTE_OUT = obj({
     "votes_for": COUNT, "votes_against": COUNT, "votes_abstain": COUNT,
     "chair_vote": nullable(enum(Choice)), "entered_result": enum(Result),
     "computed_result": enum(Result), "mismatch": BOOL, "correction_reason": STRING,
-    "recorded_at": DATETIME,
+    "recorded_at": DATETIME, "block_vote_id": nullable(ID),
+    "voted_with_item_ids": {"type": "array", "items": ID},
     "party_votes": {"type": "array", "items": obj({
         "party_group": PARTY_REF, "votes_for": COUNT, "votes_against": COUNT,
         "votes_abstain": COUNT})},
@@ -240,6 +241,7 @@ CASE_OUT = {
     "item_count": COUNT,
 }
 COUNT_IN = {"type": "integer", "minimum": 0, "maximum": 1000}
+DATE_IN = {**DATE, "minLength": 1}  # left empty, a date is required (not "wrong format")
 COUNCIL = {
     "Vote": VOTE_OUT,
     "Decision": obj({"id": ID, "revision": {"type": "integer"}, "proposal_id": nullable(ID),
@@ -265,7 +267,7 @@ COUNCIL = {
                             "party_group_id": ID})}}),
     "CouncilTermList": obj({"items": {"type": "array", "items": ref("CouncilTerm")}}),
     "CaseInput": obj({"cycle_year": YEAR, "term_id": ID, "case_number": text(30, 1),
-                      "meeting_date": DATE, "archive_reference": text(100),
+                      "meeting_date": DATE_IN, "archive_reference": text(100),
                       "title": text(300, 1), "description": text()},
                      ["cycle_year", "term_id", "case_number", "meeting_date", "title"]),
     "ItemsInput": obj({"assessment_ids": {"type": "array", "items": ID, "minItems": 1,
@@ -286,7 +288,17 @@ COUNCIL = {
             "member_id": ID, "choice": enum(Choice)})}},
         ["kind", "present", "entered_result"]),
     "DecisionInput": obj({"outcome": enum(DecisionOutcome), "text": text(TEXT_MAX, 1),
-                          "effective_date": DATE}),
+                          "effective_date": DATE_IN}),
+}
+COUNCIL["BlockVoteInput"] = {
+    **COUNCIL["VoteInput"],
+    "description": "One vote the council took on the innstilling of several items together; "
+                   "recorded on each item's innstilling, which must not have a vote yet.",
+    "properties": {"item_ids": {"type": "array", "items": ID, "minItems": 2, "maxItems": 500,
+                                "uniqueItems": True},
+                   **{k: v for k, v in COUNCIL["VoteInput"]["properties"].items()
+                      if k != "reason"}},
+    "required": ["item_ids", *COUNCIL["VoteInput"]["required"]],
 }
 
 # --------------------------------------------------------------------------- documents

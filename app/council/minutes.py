@@ -50,7 +50,17 @@ def _vote_line(proposal: Proposal) -> str:
     return votes.vote_sentences(vote.kind, tally, verdict)[0]
 
 
-def _proposal(word, proposal: Proposal) -> None:
+def _blocks(case: CouncilCase) -> dict[int, list[str]]:
+    """The arenas of each block vote on the case (by block id), from the loaded current votes."""
+    blocks: dict[int, list[str]] = {}
+    for item in case.items:
+        for proposal in item.proposals:
+            if proposal.vote is not None and proposal.vote.block_id is not None:
+                blocks.setdefault(proposal.vote.block_id, []).append(item.assessment.arena.name)
+    return blocks
+
+
+def _proposal(word, proposal: Proposal, blocks: dict[int, list[str]]) -> None:
     paragraph = word.add_paragraph()
     paragraph.add_run(f"{proposal_title(proposal)}: ").bold = True
     paragraph.add_run(proposal.text)
@@ -58,6 +68,10 @@ def _proposal(word, proposal: Proposal) -> None:
         word.add_paragraph(_("Flertallskrav: %(rule)s.",
                              rule=str(RULE_LABELS[proposal.majority_rule]).lower()))
     word.add_paragraph(_("Votering: %(vote)s", vote=_vote_line(proposal)))
+    if proposal.vote is not None and proposal.vote.block_id is not None:
+        own = proposal.item.assessment.arena.name
+        others = [n for n in blocks.get(proposal.vote.block_id, []) if n != own]
+        word.add_paragraph(_("Votert over samlet med %(names)s.", names=", ".join(others)))
 
 
 def _decision(word, item: CaseItem) -> None:
@@ -83,9 +97,10 @@ def write_minutes(case: CouncilCase, stream: BinaryIO) -> None:
     word.add_paragraph(_("Møtedato: %(date)s", date=format_date(case.meeting_date, "long")))
     if case.archive_reference:
         word.add_paragraph(_("Arkivreferanse: %(reference)s", reference=case.archive_reference))
+    blocks = _blocks(case)
     for item in case.items:
         word.add_heading(item.assessment.arena.name, level=1)
         for proposal in item.proposals:
-            _proposal(word, proposal)
+            _proposal(word, proposal, blocks)
         _decision(word, item)
     word.save(stream)

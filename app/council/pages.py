@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.council.block_votes import block_partners
 from app.council.operations import proposal_states, proposal_title
 from app.extensions import db
 from app.models import Assessment, Organisation
@@ -23,6 +24,7 @@ class VoteView:
     vote: Vote
     verdict: votes.Verdict
     sentence: str
+    partners: list[tuple[int, str]] = field(default_factory=list)  # voted on together with
 
     @property
     def mismatch(self) -> bool:
@@ -45,7 +47,8 @@ def vote_view(vote: Vote, seats: int) -> VoteView:
     tally = votes.Tally(vote.present, vote.votes_for, vote.votes_against, vote.votes_abstain,
                         vote.chair_vote)
     verdict = votes.decide(tally, votes.RULES[vote.proposal.majority_rule], seats)
-    return VoteView(vote, verdict, votes.vote_sentences(vote.kind, tally, verdict)[0])
+    return VoteView(vote, verdict, votes.vote_sentences(vote.kind, tally, verdict)[0],
+                    block_partners(vote))
 
 
 def proposal_views(item: CaseItem) -> list[ProposalView]:

@@ -11,8 +11,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.clock import today
 from app.extensions import db
-from app.models import Arena, Assessment, Cycle
+from app.models import Arena, Assessment, Cycle, CycleStatus
 from app.models.council import (
     CaseItem,
     CouncilCase,
@@ -151,6 +152,17 @@ def cases() -> list[CouncilCase]:
         .order_by(CouncilCase.meeting_date.desc(), CouncilCase.id.desc())))
 
 
+def current_case() -> CouncilCase | None:
+    """The case a secretary works on now: the open cycle's next meeting from today, else its
+    meeting just held (votes are recorded after it), else None."""
+    open_cases = (sa.select(CouncilCase).join(CouncilCase.cycle)
+                  .where(Cycle.status == CycleStatus.OPEN))
+    coming = db.session.scalar(open_cases.where(CouncilCase.meeting_date >= today())
+                               .order_by(CouncilCase.meeting_date, CouncilCase.id).limit(1))
+    return coming or db.session.scalar(
+        open_cases.order_by(CouncilCase.meeting_date.desc(), CouncilCase.id.desc()).limit(1))
+
+
 def terms() -> list[CouncilTerm]:
     """Every council term, newest first, with its groups and members."""
     return list(db.session.scalars(
@@ -165,6 +177,18 @@ def load_case(case_id: int) -> CouncilCase | None:
     return db.session.scalar(
         sa.select(CouncilCase).where(CouncilCase.id == case_id)
         .options(items.selectinload(CaseItem.proposals), items.selectinload(CaseItem.decisions)))
+
+
+def load_case_votes(case_id: int) -> CouncilCase | None:
+    """One case with what the block vote page checks per item: a fixed few queries."""
+    items = selectinload(CouncilCase.items)
+    return db.session.scalar(
+        sa.select(CouncilCase).where(CouncilCase.id == case_id).options(
+            selectinload(CouncilCase.term).selectinload(CouncilTerm.party_groups),
+            selectinload(CouncilCase.term).selectinload(CouncilTerm.members),
+            items.selectinload(CaseItem.proposals).selectinload(Proposal.votes),
+            items.selectinload(CaseItem.decisions),
+            items.selectinload(CaseItem.assessment).selectinload(Assessment.arena)))
 
 
 def load_case_minutes(case_id: int) -> CouncilCase | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.assessments.forms import MultiCheckboxField
 from app.council.forms import REQUIRED, TEXT_MAX, choices
 from app.council.labels import CHOICE_LABELS, RESULT_LABELS, VOTE_KIND_LABELS
 from app.models.council import CouncilTerm, Vote
@@ -54,6 +55,18 @@ def vote_form_class(term: CouncilTerm) -> type[VoteBaseForm]:
         attrs[f"member_{member.id}"] = SelectField(member.name, choices=MEMBER_CHOICES,
                                                    default="")
     return type("VoteForm", (VoteBaseForm,), attrs)
+
+
+def block_vote_form_class(term: CouncilTerm) -> type[VoteBaseForm]:
+    """The vote form with a choice of the items the council voted on together.
+
+    Posted ids are not limited to the offered choices: the operation checks them and names an
+    item that can not join (already voted on) instead of a bare "not a valid choice".
+    """
+    items = MultiCheckboxField(_l("Arenaer det ble stemt over samlet"), coerce=int,
+                               validate_choice=False,
+                               validators=[DataRequired(_l("Velg minst to arenaer."))])
+    return type("BlockVoteForm", (vote_form_class(term),), {"items": items})
 
 
 def _count(form: VoteBaseForm, name: str) -> int:

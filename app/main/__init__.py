@@ -25,6 +25,9 @@ def index():
 
     if current_user.has_role(Role.COUNCIL_OFFICE) and (year := running_cycle_year()):
         return redirect(url_for("cycles.dashboard", year=year))  # the office's work of the day
+    if current_user.has_role(Role.COUNCIL_SECRETARY) and not current_user.has_role(
+            Role.COUNCIL_OFFICE):  # the secretary's day is the current case
+        return redirect(url_for("council.current_case"))
     if current_user.has_role(Role.COUNCIL_OFFICE, Role.COUNCIL_SECRETARY):
         return redirect(url_for("cycles.index"))
     if current_user.has_role(Role.COMMISSIONER):

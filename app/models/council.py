@@ -166,6 +166,21 @@ class Proposal(db.Model):
         return self.votes[-1] if self.votes else None
 
 
+class VoteBlock(db.Model):
+    """One vote the council took on several items together (en bloc), recorded on each
+    item's innstilling as its own Vote row pointing here."""
+
+    __tablename__ = "council_vote_blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("council_cases.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    case: Mapped[CouncilCase] = relationship()
+    votes: Mapped[list[Vote]] = relationship(back_populates="block", order_by="Vote.id")
+
+
 class Vote(db.Model):
     """The vote on one proposal; a correction is a new row with the next revision."""
 
@@ -186,9 +201,12 @@ class Vote(db.Model):
     correction_reason: Mapped[str] = mapped_column(sa.Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    block_id: Mapped[int | None] = mapped_column(sa.ForeignKey("council_vote_blocks.id"),
+                                                 index=True)
 
     proposal: Mapped[Proposal] = relationship(back_populates="votes")
     recorded_by: Mapped[User | None] = relationship()
+    block: Mapped[VoteBlock | None] = relationship(back_populates="votes")
     party_votes: Mapped[list[PartyVote]] = relationship(lazy="selectin")
     member_votes: Mapped[list[MemberVote]] = relationship(lazy="selectin")
 

@@ -200,3 +200,71 @@ def test_secretary_records_a_council_case(page: Page, live_app: Flask, live_serv
     nav(page, "Politiske saker")
     click_and_wait(page, page.get_by_role("link", name="Oppfølging av vedtak"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Oppfølging av vedtak")
+
+
+def block_vote_case(app: Flask) -> tuple[int, list[str]]:
+    """A case of the open cycle on today's meeting with two routed items, each with its
+    innstilling (approved arenas other than the one the test above routes, and ICA)."""
+    from app.clock import today
+    from app.council.operations import (
+        CaseInput,
+        ProposalInput,
+        add_case_items,
+        add_proposal,
+        create_case,
+    )
+    from app.extensions import db
+    from app.models import Arena, Assessment, Cycle, Recommendation, User
+    from app.models.council import CaseItem, CouncilTerm, ProposalKind
+    from workflows.assessment import AssessmentState
+
+    with app.app_context():
+        try:
+            secretary = db.session.scalar(sa.select(User).where(User.email == SECRETARY))
+            cycle = db.session.scalar(sa.select(Cycle).where(Cycle.year == OPEN_YEAR))
+            term = next(t for t in db.session.scalars(sa.select(CouncilTerm))
+                        if t.covers(today()))
+            free = db.session.scalars(
+                sa.select(Assessment).join(Assessment.arena)
+                .where(Assessment.cycle_id == cycle.id,
+                       Assessment.state == AssessmentState.APPROVED,
+                       Assessment.recommendation.is_not(None),
+                       Arena.name != "International Council on Archives (ICA)",
+                       Assessment.id.not_in(sa.select(CaseItem.assessment_id)))
+                .order_by(Arena.name)).all()[1:3]
+            for assessment in free:
+                assessment.routed_to_council = True
+            case = create_case(secretary, CaseInput(cycle.id, term.id, "30/26", today(), "",
+                                                    "Felles stemmegivning"))
+            for item in add_case_items(secretary, case, [a.id for a in free]):
+                add_proposal(secretary, item, ProposalInput(
+                    ProposalKind.RECOMMENDATION, Recommendation.CONTINUE, "Videreføre."))
+            db.session.commit()
+            return case.id, [a.arena.name for a in free]
+        finally:
+            db.session.remove()
+
+
+def test_secretary_records_a_block_vote(page: Page, live_app: Flask, live_server: str) -> None:
+    case_id, arenas = block_vote_case(live_app)
+    assert len(arenas) == 2, "the demo has three approved assessments in the open cycle"
+    sign_in(page, live_server, SECRETARY)  # lands on a case of the open cycle
+    assert re.search(r"/council/cases/\d+$", page.url), page.url
+    page.goto(f"{live_server}/council/cases/{case_id}")
+    click_and_wait(page, page.get_by_role("link", name="Registrer felles stemmegivning"))
+    page.get_by_label("Medlemmer til stede").fill("60")
+    page.get_by_label("Stemmer for").fill("40")
+    page.get_by_label("Stemmer mot").fill("20")
+    page.get_by_role("group", name=re.compile("Resultat slik")).get_by_label("Vedtatt").check()
+    click_and_wait(page, page.get_by_role("button", name=re.compile("Lagre stemmegivningen")))
+    expect(page.locator("#error-summary")).to_contain_text("Velg minst to arenaer.")
+    assert page.url.endswith(f"/council/cases/{case_id}/block-vote")  # the page's own address
+    group = page.get_by_role("group", name=re.compile("Arenaer det ble stemt over samlet"))
+    for arena in arenas:
+        group.get_by_label(arena, exact=True).check()
+    click_and_wait(page, page.get_by_role("button", name=re.compile("Lagre stemmegivningen")))
+    flash(page, "Stemmegivningen er registrert for 2 arenaer.")
+    click_and_wait(page, page.locator("#case-items").get_by_role("link", name=arenas[0]))
+    main = page.locator("main")
+    expect(main).to_contain_text("Vedtatt med 40 mot 20 stemmer")
+    expect(main.locator(".block-vote")).to_contain_text(arenas[1])

@@ -31,6 +31,7 @@ from app.admin.operations import archive_portfolio
 from app.api.operations import create_api_token
 from app.arenas.operations import archive_arena
 from app.assessments.queries import previous_assessment
+from app.clock import today
 from app.council.operations import (
     CaseInput,
     ProposalInput,
@@ -171,6 +172,22 @@ def item_ready_for_decision() -> dict:
     return {"item_id": item.id}
 
 
+def block_vote_case() -> dict:
+    """A case of a term without party groups on today's meeting, with two items whose
+    innstilling has no vote yet (what a block vote needs)."""
+    secretary, cycle = user(SECRETARY), open_cycle()
+    term = create_term(secretary, "Blokkrådet", date(2023, 10, 1), date(2027, 9, 30), 9)
+    case = create_case(secretary, CaseInput(cycle.id, term.id, "98/26", today(), "", "Fuzz"))
+    assessments = open_assessments(AssessmentState.APPROVED)[:2]
+    for assessment in assessments:
+        assessment.routed_to_council = True
+    items = add_case_items(secretary, case, [a.id for a in assessments])
+    for item in items:
+        add_proposal(secretary, item, ProposalInput(
+            ProposalKind.RECOMMENDATION, item.assessment.recommendation, "Fuzz-innstillingen."))
+    return {"block_case_id": case.id, "block_item_1": items[0].id, "block_item_2": items[1].id}
+
+
 def document_version() -> dict:
     """An assembled (HTML only: quick) but unpublished version of the 2021 review."""
     cycle = db.session.scalar(sa.select(Cycle).where(Cycle.year == 2021))
@@ -232,6 +249,11 @@ TARGETS = {
     "council.import_members": Target(SECRETARY, TERM, new_term),
     "council.record_decision": Target(SECRETARY, "/council/items/{item_id}",
                                       item_ready_for_decision),
+    "council.record_block_vote": Target(
+        SECRETARY, "/council/cases/{block_case_id}/block-vote", block_vote_case, fill=(
+            ("items", ["{block_item_1}", "{block_item_2}"]), ("present", "9"),
+            ("votes_for", "9"), ("votes_against", "0"), ("votes_abstain", "0"),
+            ("entered_result", "adopted"))),
     "council.record_vote": Target(SECRETARY, "/council/proposals/{proposal_id}/vote"),
     "council.route": Target(OFFICE, "/assessments/{approved_id}"),
     "council.save_routing": Target(OFFICE, "/council/routing/{open_year}"),
@@ -284,7 +306,8 @@ def page_form(app, client, url: str, endpoint: str) -> tuple[FormSpec, list[str]
 def filled_in(form: FormSpec, fill: tuple[tuple[str, object], ...], ids: dict) -> list:
     """(name, value) pairs of the form as a person fills it in, with the target's values."""
     for name, value in fill:
-        form.fields[name].sent = [value.format(**ids) if isinstance(value, str) else value]
+        values = value if isinstance(value, list) else [value]  # a list: boxes ticked
+        form.fields[name].sent = [v.format(**ids) if isinstance(v, str) else v for v in values]
     return [(name, value) for name in sorted(form.fields) for value in form.fields[name].filled()]
 
 
