@@ -39,7 +39,11 @@ COST_MESSAGE = _l("Skriv den årlige kostnaden som et helt beløp i kroner, 0 el
 
 class KronerField(IntegerField):
     """A whole amount in kroner. "25 000" is read as 25000; anything else that is not a whole
-    number gets one message in a full sentence (not WTForms' own and the range's together)."""
+    number gets one message in a full sentence (not WTForms' own and the range's together).
+    A text input (with inputmode numeric in the template), not type=number: a browser sends
+    an amount it cannot read as a number as empty, so "12 000" would be lost without a word."""
+
+    widget = widgets.TextInput()
 
     def process_formdata(self, valuelist):
         if valuelist:
