@@ -290,6 +290,15 @@ def back_with(assessment_id: int, kept: dict):
     return redirect(url_for(".detail", assessment_id=assessment_id), 303)
 
 
+@bp.get("/<int:assessment_id>/transition")
+@bp.get("/<int:assessment_id>/unchanged")
+@login_required
+def back_to_page(assessment_id: int):
+    """These addresses take the page's POSTs; opened or reloaded as a page, they lead to it
+    (where the usual 404/403 apply) instead of answering 405."""
+    return redirect(url_for(".detail", assessment_id=assessment_id))
+
+
 @bp.post("/<int:assessment_id>/transition")
 @login_required
 def transition(assessment_id: int):

@@ -93,6 +93,15 @@ def test_send_back_without_a_comment_comes_back_at_the_page_marked(client, make_
     assert 'href="#comment-send_back"' in SUMMARY_RE.search(html).group(0)
 
 
+def test_post_only_addresses_lead_to_the_page_when_opened(client, make_assessment):
+    aid = make_assessment(state=S.DRAFT).id
+    login(client, CONTACT)
+    for tail in ("unchanged", "transition"):
+        response = client.get(f"/assessments/{aid}/{tail}")
+        assert response.status_code == 302, tail  # not 405
+        assert response.headers["Location"] == f"/assessments/{aid}"
+
+
 def test_a_very_long_comment_is_shown_again_at_once(client, make_assessment):
     aid = make_assessment(state=S.SUBMITTED).id
     login(client, COMMISSIONER)
