@@ -25,6 +25,12 @@
       }
     });
   }
+  // A page that comes back with errors opens on its error summary, so a screen reader reads
+  // what went wrong and a keyboard user starts at the links to the fields.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  });
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form[data-autosave]");

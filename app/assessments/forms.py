@@ -33,6 +33,31 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+COST_MESSAGE = _l("Skriv den årlige kostnaden som et helt beløp i kroner, 0 eller mer, "
+                  "for eksempel 25000.")
+
+
+class KronerField(IntegerField):
+    """A whole amount in kroner. "25 000" is read as 25000; anything else that is not a whole
+    number gets one message in a full sentence (not WTForms' own and the range's together).
+    A text input (with inputmode numeric in the template), not type=number: a browser sends
+    an amount it cannot read as a number as empty, so "12 000" would be lost without a word."""
+
+    widget = widgets.TextInput()
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [str(v).replace(" ", "").replace("\u00a0", "") for v in valuelist]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(COST_MESSAGE) from None
+
+    def post_validate(self, form, validation_stopped):
+        # The parse error and the range check say the same thing: keep it once.
+        self.errors = list(dict.fromkeys(str(e) for e in self.errors))
+
+
 def _choices(mapping) -> list[SelectChoice]:
     # SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples (and 3.4 drops them)
     return [SelectChoice(key.value if hasattr(key, "value") else key, text)
@@ -46,10 +71,9 @@ class AssessmentBaseForm(FlaskForm):
     # \Z, not $: $ also matches before a final newline, and int("\n") fails.
     version = HiddenField(_l("Versjon"), validators=[
         Regexp(r"^\d*\Z", message=_l("Skjemaet er ugyldig. Last siden på nytt."))])
-    yearly_cost = IntegerField(
+    yearly_cost = KronerField(
         _l("Årlig kostnad (kr)"),
-        validators=[Optional(), NumberRange(
-            min=0, max=10**9, message=_l("Oppgi et beløp i hele kroner, 0 eller mer."))],
+        validators=[Optional(), NumberRange(min=0, max=10**9, message=COST_MESSAGE)],
     )
     recommendation = RadioField(_l("Anbefaling"), choices=_choices(labels.RECOMMENDATION_LABELS),
                                 validators=[CHOICE_OPTIONAL])
@@ -121,3 +145,13 @@ class TransitionForm(FlaskForm):
     transition = HiddenField(validators=[InputRequired()])
     comment = TextAreaField(_l("Kommentar"), validators=[Length(max=TEXT_MAX)])
 
+
+
+class SignOffManyForm(FlaskForm):
+    """The commissioner's list: the assessments checked for sign-off at once."""
+
+    assessment_ids = SelectMultipleField(_l("Velg"), coerce=str, validate_choice=False)
+
+    def chosen_ids(self) -> list[int]:
+        """The checked ids that are whole numbers (anything else is not an assessment)."""
+        return [int(v) for v in (self.assessment_ids.data or []) if str(v).isdigit()][:500]

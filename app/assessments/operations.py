@@ -178,3 +178,24 @@ def approve_assessment(assessment: Assessment, actor: Any) -> None:
 def confirm_recommendation(assessment: Assessment, actor: Any) -> None:
     """Settle an approved assessment without the council: the recommendation stands."""
     transition_assessment(assessment, actor, "confirm_recommendation")
+
+
+def sign_off_many(actor: Any, ids: list[int]) -> tuple[list[Assessment], list[tuple[str, str]]]:
+    """Sign off each of `ids` that `actor` may sign off now. Returns those signed off and,
+    for the rest, (arena name or id, reason): "missing", "not_permitted" or "not_waiting".
+    Each is checked on its own by the workflow table, so one refusal stops no other."""
+    done: list[Assessment] = []
+    refused: list[tuple[str, str]] = []
+    for ident in dict.fromkeys(ids):
+        assessment = db.session.get(Assessment, ident)
+        if assessment is None:
+            refused.append((str(ident), "missing"))
+            continue
+        try:
+            sign_off_assessment(assessment, actor)
+        except TransitionNotAllowed as error:
+            refused.append((assessment.arena.name,
+                            "not_permitted" if error.forbidden else "not_waiting"))
+            continue
+        done.append(assessment)
+    return done, refused

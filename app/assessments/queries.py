@@ -70,10 +70,33 @@ def contact_rows(user) -> list[ContactRow]:
         .where(_answered_by(user), Cycle.status.in_(ACTIVE_CYCLE_STATES))
         .order_by(Cycle.year.desc(), Arena.name)
     )
-    return [ContactRow(ident, name, year, state, deadline,
+    rows = [ContactRow(ident, name, year, state, deadline,
                        bool(commented) and state == AssessmentState.RETURNED,
                        is_overdue(state, deadline, on))
             for ident, name, year, state, deadline, commented in result]
+    return sorted(rows, key=_needs_doing_first)
+
+
+_STATE_ORDER = {AssessmentState.RETURNED: 0, AssessmentState.DRAFT: 1}
+
+
+def _needs_doing_first(row: ContactRow) -> tuple:
+    """Returned ones first, then drafts by deadline, then those already handed in."""
+    return (_STATE_ORDER.get(row.state, 2), row.deadline or date.max, -row.year, row.arena)
+
+
+def next_waiting(user, after_id: int | None = None) -> Assessment | None:
+    """The first assessment (by arena name) still waiting for `user`'s sign-off, other than
+    `after_id`: where the commissioner goes after signing one off."""
+    return db.session.scalar(
+        sa.select(Assessment)
+        .join(Assessment.cycle)
+        .join(Assessment.arena)
+        .where(_in_portfolios(user.portfolio_ids), Cycle.status.in_(ACTIVE_CYCLE_STATES),
+               Assessment.state == AssessmentState.SUBMITTED, Assessment.id != (after_id or 0))
+        .order_by(Arena.name)
+        .limit(1)
+    )
 
 
 def assessments_awaiting_sign_off(user) -> list[Assessment]:

@@ -7,9 +7,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app.labels import FIELD_NAMES
+from app.labels import FIELD_NAMES, STATE_LABELS
 from app.models import Assessment
-from app.templating import locale_code
+from app.templating import locale_code, org_word
+from workflows.assessment import AssessmentState
 
 
 def compared_words(assessment: Assessment, previous: Assessment | None) -> dict[str, str]:
@@ -85,3 +86,33 @@ def _pair(choice: Any) -> tuple[str, str]:
 def _choice(choices: dict[str, str], value: Any) -> str:
     key = str(getattr(value, "value", value))
     return choices.get(key, key)
+
+
+def holder_of(state: AssessmentState) -> str | None:
+    """Who has an assessment in `state` now, in the municipality's words (mid-sentence)."""
+    if state in (AssessmentState.DRAFT, AssessmentState.RETURNED):
+        return _("kontaktpersonen")
+    if state == AssessmentState.SUBMITTED:
+        return org_word("head_label")
+    if state in (AssessmentState.IN_REVIEW, AssessmentState.APPROVED):
+        return org_word("council_office_label")
+    return None
+
+
+def transition_done(name: str, target: AssessmentState) -> str:
+    """The flash after a transition: what happened and who has the assessment now."""
+    who = holder_of(target)
+    messages = {
+        "submit": _("Vurderingen er sendt inn og venter nå på godkjenning fra %(who)s.",
+                    who=who),
+        "submit_for_review": _("Vurderingen er sendt inn til %(who)s.", who=who),
+        "sign_off": _("Godkjent og sendt til %(who)s.", who=who),
+        "send_back": _("Sendt tilbake til %(who)s med kommentaren din.", who=who),
+        "return_for_changes": _("Sendt tilbake til %(who)s med kommentaren din.", who=who),
+        "approve": _("Godkjent. Vurderingen ligger hos %(who)s til den er avgjort.", who=who),
+        "reopen_review": _("Behandlingen er gjenåpnet. Vurderingen ligger hos %(who)s.",
+                           who=who),
+        "confirm_recommendation": _("Anbefalingen blir stående, og vurderingen er avgjort."),
+        "record_decision": _("Vedtaket er registrert, og vurderingen er avgjort."),
+    }
+    return messages.get(name) or _("Vurderingen er nå: %(state)s.", state=STATE_LABELS[target])

@@ -90,10 +90,18 @@ def state(page: Page) -> Locator:
     return page.locator("h1 + p .ds-tag").first
 
 
+# What each button's flash says happened, and who has the assessment now.
+DONE = {
+    "Godkjenn og send videre": "Godkjent og sendt til bystyrets kontor.",
+    "Send tilbake med kommentar": "Sendt tilbake til kontaktpersonen med kommentaren din.",
+    "Godkjenn": "Godkjent. Vurderingen ligger hos bystyrets kontor til den er avgjort.",
+}
+
+
 def take(page: Page, button: str) -> None:
     """Press a workflow button (sign off, approve, ...) and check the page that follows."""
     click_and_wait(page, page.get_by_role("button", name=button, exact=True))
-    expect(page.locator(".flash")).to_contain_text("Endringen er registrert.")
+    expect(page.locator(".flash")).to_contain_text(DONE[button])
 
 
 def choose(page: Page, fieldset_id: str, label: str) -> None:
@@ -168,7 +176,8 @@ def test_assessment_goes_from_draft_to_approved(page: Page, live_server: str) ->
     # --- every criterion filled in: submitted to the byråd ------------------------------
     fill_everything(page)
     click_and_wait(page, form.get_by_role("button", name="Send inn", exact=True))
-    expect(page.locator(".flash")).to_contain_text("Vurderingen er sendt inn.")
+    expect(page.locator(".flash")).to_contain_text(
+        "Vurderingen er sendt inn og venter nå på godkjenning fra byråd.")
     expect(state(page)).to_have_text("Til godkjenning")
     expect(page.locator("form.assessment-form")).to_have_count(0)  # read-only now
     answers = page.locator("dl.answers").first  # this year's; last year's is folded away
@@ -218,7 +227,8 @@ def test_assessment_goes_from_draft_to_approved(page: Page, live_server: str) ->
     page.fill("#learning_outcome_text", new_text)
     choose(page, "learning_outcome_value", "Middels")
     click_and_wait(page, form.get_by_role("button", name="Send inn", exact=True))
-    expect(page.locator(".flash")).to_contain_text("Vurderingen er sendt inn.")
+    expect(page.locator(".flash")).to_contain_text(
+        "Vurderingen er sendt inn og venter nå på godkjenning fra byråd.")
     expect(state(page)).to_have_text("Til godkjenning")
     expect(page.locator("dl.answers").first).to_contain_text("Eksempel: ny rutine for e-postarkiv")
     sign_out(page)

@@ -237,6 +237,7 @@ TARGETS = {
     "assessments.save": Target(CONTACT, "/assessments/{draft_id}"),
     "assessments.transition": Target(OFFICE, "/assessments/{in_review_id}"),
     "assessments.unchanged": Target(CONTACT, "/assessments/{draft_id}"),
+    "assessments.sign_off_many": Target(COMMISSIONER, "/assessments/sign-off"),
     # Not with a real password: logged in, the fuzzer would meet a redirect from then on.
     "auth.login": Target(None, "/auth/login", refusal_writes=True, accepts_filled=False),
     "council.add_items": Target(SECRETARY, "/council/cases/{case_id}", new_case),
