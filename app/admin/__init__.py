@@ -1,5 +1,6 @@
 """Administration: users, roles, portfolios and the municipality's labels."""
 
+from app.admin import invite  # noqa: F401  (the invitation pages join the blueprint)
 from app.admin.views import bp
 
 __all__ = ["bp"]

@@ -1,5 +1,6 @@
 """Logging in and out."""
 
+from app.auth import account_views  # noqa: F401  (its pages join the blueprint)
 from app.auth.views import bp
 
 __all__ = ["bp"]
