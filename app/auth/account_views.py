@@ -135,7 +135,7 @@ def second_factor():
             start_session()
             return redirect(safe_next(next_url, url_for("main.index")))
         if error:
-            form.code.errors.append(error)
+            form.code.errors = [*form.code.errors, error]
     status = 400 if form.errors else 200
     return render_template("auth/second_factor.html", form=form), status
 
