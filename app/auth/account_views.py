@@ -79,8 +79,8 @@ def account_link(token: str):
             form.password.errors.append(_("Passordet må ha minst 10 og høyst 200 tegn."))
         if user is not None:
             db.session.commit()
-            logout_user()
-            session.clear()
+            logout_user()  # whoever was signed in here: their session ended with the others
+            session.pop(PENDING, None)
             flash(_("Passordet er lagret. Logg inn med e-postadressen din og det nye "
                     "passordet."), "success")
             return redirect(url_for("auth.login"))
@@ -171,6 +171,8 @@ def totp_start():
 @login_required
 def totp_confirm():
     """Switch the second factor on with a first code; the recovery codes are shown once."""
+    if current_user.has_totp or not current_user.totp_secret:  # nothing is being set up
+        return redirect(url_for(".totp_setup"))
     form = SecondFactorForm()
     codes = ops.confirm_totp(current_user, form.code.data) if form.validate_on_submit() else None
     if codes is None:
@@ -178,7 +180,7 @@ def totp_confirm():
         if not form.errors:
             form.code.errors.append(_("Koden stemmer ikke. Sjekk at klokken på telefonen går "
                                       "riktig, og prøv den neste koden."))
-        secret = current_user.totp_secret or ""
+        secret = current_user.totp_secret
         uri = totp.provisioning_uri(secret, current_user.email, organisation().name)
         return render_template(
             "auth/totp_setup.html", secret=secret, grouped=totp.grouped(secret), form=form,

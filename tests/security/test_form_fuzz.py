@@ -61,6 +61,12 @@ API_PREFIX = "/api/"  # the JSON API: Bearer tokens, JSON bodies, no forms (see 
 EXCLUDED = {
     # Ends the session; takes nothing but the CSRF token, and fuzzing it logs the fuzzer out.
     "auth.logout": "logout",
+    # Needs a session between the right password and the code; tests/auth_local/test_totp.py
+    # posts wrong, replayed, late and recovery codes there.
+    "auth.second_factor": "second factor",
+    # Shown only to someone signed in with the second factor (the fuzzer signs in with a
+    # password); tests/auth_local/test_totp.py posts wrong and right codes there.
+    "auth.totp_disable": "second factor",
 }
 # Every rule under API_PREFIX is excluded too: tests/api/test_schemathesis.py fuzzes the JSON
 # API from its OpenAPI schema.
@@ -141,6 +147,22 @@ def calendar_token() -> dict:
     return {}
 
 
+def reset_link() -> dict:
+    """A forgotten-password link of the contact's (its token is the page's address)."""
+    from app.auth.account_operations import _issue
+    from app.models import AccountTokenPurpose
+
+    return {"link_token": _issue(None, user(CONTACT), AccountTokenPurpose.RESET)}
+
+
+def totp_pending() -> dict:
+    """The contact has started to set up the second factor."""
+    from app.auth.account_operations import start_totp_setup
+
+    start_totp_setup(user(CONTACT))
+    return {}
+
+
 def new_term() -> dict:
     """A nine-seat term covering the open cycle's meeting, with one party and free seats."""
     term = create_term(user(SECRETARY), "Fuzzrådet", date(2023, 10, 1), date(2027, 9, 30), 9)
@@ -203,6 +225,9 @@ TARGETS = {
     "admin.archive_portfolio": Target(ADMIN, "/admin/portfolios/{portfolio_id}/edit"),
     "admin.create_portfolio": Target(ADMIN, "/admin/portfolios/new"),
     "admin.create_user": Target(ADMIN, "/admin/users/new"),
+    "admin.invite_new_user": Target(ADMIN, "/admin/users/invite",
+                                    fill=(("email", "fuzz.ny@bergen.example"),)),
+    "admin.reinvite_user": Target(ADMIN, "/admin/users/{user_id}/edit"),
     "admin.deactivate_user": Target(ADMIN, "/admin/users/{user_id}/edit"),
     "admin.save_settings": Target(ADMIN, "/admin/settings"),
     "admin.unarchive_portfolio": Target(ADMIN, "/admin/portfolios/{portfolio_id}/edit",
@@ -222,6 +247,10 @@ TARGETS = {
     "assessments.unchanged": Target(CONTACT, "/assessments/{draft_id}"),
     # Not with a real password: logged in, the fuzzer would meet a redirect from then on.
     "auth.login": Target(None, "/auth/login", refusal_writes=True, accepts_filled=False),
+    "auth.forgot_password": Target(None, "/auth/forgot", fill=(("email", CONTACT),)),
+    "auth.account_link": Target(None, "/auth/account/{link_token}", reset_link),
+    "auth.totp_start": Target(CONTACT, "/auth/totp"),
+    "auth.totp_confirm": Target(CONTACT, "/auth/totp", totp_pending, accepts_filled=False),
     "council.add_items": Target(SECRETARY, "/council/cases/{case_id}", new_case),
     "council.add_member": Target(SECRETARY, TERM, new_term),
     "council.add_party": Target(SECRETARY, TERM, new_term),
