@@ -37,7 +37,6 @@ from workflows.roles import Role
 TOKEN_BYTES = 32
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # what secrets.token_urlsafe(32) gives
 PASSWORD_MIN, PASSWORD_MAX = 10, 200  # the same rule as the administrator's user form
-MAIL_KIND = "account_link"  # the deliverer removes the link from these once sent
 TEMPLATES = {AccountTokenPurpose.INVITE: "account_invitation",
              AccountTokenPurpose.RESET: "password_reset"}
 RECOVERY_CODES = 8
@@ -80,7 +79,8 @@ def _issue(actor: Any, user: User, purpose: AccountTokenPurpose) -> str:
     db.session.add(AccountToken(user_id=user.id, purpose=purpose, token_hash=digest(token),
                                 created_at=moment, expires_at=moment + lifetime(purpose),
                                 created_by_id=getattr(actor, "id", None)))
-    queue_mail(kind=MAIL_KIND, template=TEMPLATES[purpose], to_user=user,
+    # The deliverer removes the link from these templates' mail once it is sent.
+    queue_mail(kind=TEMPLATES[purpose], template=TEMPLATES[purpose], to_user=user,
                context=_mail_context(user, purpose, token))
     db.session.flush()
     return token
