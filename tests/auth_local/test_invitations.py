@@ -192,3 +192,16 @@ def test_a_taken_address_is_refused(app, client, smtp_server):
     assert response.status_code == 400
     assert "finnes allerede" in response.get_data(as_text=True)
     assert mail_to(smtp_server, CONTACT) == []
+
+
+def test_a_link_mail_refused_for_good_loses_its_link(app, client, smtp_server):
+    from app.models import MessageStatus, OutboxMessage
+
+    smtp_server.reply = "550 no such user"
+    login(client, ADMIN)
+    assert _invite(client).status_code == 302
+    assert mail_to(smtp_server, NEW) == []
+    db.session.rollback()
+    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_email == NEW))
+    assert message.status == MessageStatus.FAILED
+    assert "/auth/account/" not in message.body_text + message.body_html

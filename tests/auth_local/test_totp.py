@@ -174,3 +174,17 @@ def test_the_requirement_is_on_in_production_and_off_for_the_demo():
 
     assert ProductionConfig.REQUIRE_ADMIN_TOTP is True
     assert DevelopmentConfig.REQUIRE_ADMIN_TOTP is False and TestConfig.REQUIRE_ADMIN_TOTP is False
+
+
+def test_codes_allow_one_step_of_clock_drift_and_no_replay():
+    from datetime import UTC, datetime
+
+    secret, moment = totp.new_secret(), datetime(2026, 3, 2, 7, 0, 15, tzinfo=UTC)
+    step = int(moment.timestamp()) // 30
+    for offset, expected in ((-2, None), (-1, step - 1), (0, step), (1, step + 1), (2, None)):
+        code = totp.code_at(secret, moment + offset * STEP)
+        assert totp.matching_step(secret, code, None, moment) == expected, offset
+    now_code = totp.code_at(secret, moment)
+    assert totp.matching_step(secret, now_code, step, moment) is None  # used already
+    assert totp.matching_step(secret, now_code[:3] + " " + now_code[3:], None, moment) == step
+    assert totp.matching_step(secret, "abcdef", None, moment) is None
