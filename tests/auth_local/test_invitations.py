@@ -205,3 +205,16 @@ def test_a_link_mail_refused_for_good_loses_its_link(app, client, smtp_server):
     message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_email == NEW))
     assert message.status == MessageStatus.FAILED
     assert "/auth/account/" not in message.body_text + message.body_html
+
+
+def test_the_council_office_previews_the_invitation_with_real_values(app, client):
+    from app.notifications.defaults import DEFAULTS
+    from tests.conftest import OFFICE
+
+    login(client, OFFICE)
+    subject, body = DEFAULTS["account_invitation"]["nb"]
+    page = post(client, "/mail/templates/account_invitation/nb",
+                {"subject": subject, "body": body, "action": "preview"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Bergen kommunes løsning" in text and "Lenken virker i 72 timer" in text
