@@ -54,6 +54,16 @@ class Config:
     # Wrong passwords in a row before an account's password sign-in is held, and for how long
     ACCOUNT_LOCK_FAILURES = int(os.environ.get("ACCOUNT_LOCK_FAILURES", "10"))
     ACCOUNT_LOCK_MINUTES = int(os.environ.get("ACCOUNT_LOCK_MINUTES", "15"))
+    # One-time links to set a password: an invitation works for 72 hours, a forgotten-password
+    # link for 60 minutes; "Glemt passord?" requests per e-mail address and per client address
+    ACCOUNT_INVITE_HOURS = int(os.environ.get("ACCOUNT_INVITE_HOURS", "72"))
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    PASSWORD_RESET_EMAIL_LIMIT = os.environ.get("PASSWORD_RESET_EMAIL_LIMIT",
+                                                "3 per 15 minutes;10 per day")
+    PASSWORD_RESET_ADDRESS_LIMIT = os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT",
+                                                  "10 per hour;30 per day")
+    # Administrators must use a second factor (TOTP) when there is no single sign-on
+    REQUIRE_ADMIN_TOTP = _bool("REQUIRE_ADMIN_TOTP", True)
     # Reverse proxies in front whose X-Forwarded-For/-Proto to believe (0: none, direct)
     FORWARDED_PROXIES = int(os.environ.get("FORWARDED_PROXIES", "0"))
 
@@ -92,6 +102,7 @@ class DevelopmentConfig(Config):
     """Local development: SQLite in instance/, debug tooling allowed."""
 
     DEBUG = True
+    REQUIRE_ADMIN_TOTP = _bool("REQUIRE_ADMIN_TOTP", False)  # the demo signs in with passwords
 
 
 class TestConfig(Config):
@@ -102,6 +113,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
+    REQUIRE_ADMIN_TOTP = False  # tests that need it switch it on
 
 
 class ProductionConfig(Config):

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.api.operations import revoke_all_api_tokens
 from app.auth import oidc, throttle
+from app.auth.account_challenge import ask_second_factor
 from app.auth.forms import LoginForm
 from app.auth.operations import end_sessions, find_user, refuse_address, sign_in
 from app.auth.passwords import verify_password
@@ -39,6 +40,8 @@ def _held_message(until) -> str:
 
 def _start(user, form: LoginForm):
     session.clear()  # a fresh session on login (no fixation)
+    if user.has_totp:  # the password was right; the code from the app comes next
+        return ask_second_factor(user, form.next.data)
     login_user(user)
     start_session()
     return redirect(safe_next(form.next.data, url_for("main.index")))

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the whole metadata."""
 
+from app.models.account_tokens import AccountToken, AccountTokenPurpose, RecoveryCode
 from app.models.api_tokens import ApiToken
 from app.models.arenas import Arena, ArenaKind, ArenaStatus, arena_portfolios
 from app.models.assessments import (
@@ -37,6 +38,7 @@ __all__ = [
     "UserRole",
     "CalendarToken",
     "ApiToken",
+    "AccountToken", "AccountTokenPurpose", "RecoveryCode",
     "MailTemplate", "MessageStatus", "OutboxMessage",
     "AssemblyJob", "DocumentFormat", "DocumentSettings", "DocumentVersion", "JobStatus",
     "PartOrder", "SentenceTemplate",

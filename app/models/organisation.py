@@ -112,6 +112,11 @@ class User(UserMixin, db.Model):
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     # The identity provider's subject ("sub"), stored at the first single sign-on
     oidc_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    # TOTP second factor (app/auth/totp.py): the shared secret, when it was confirmed, and
+    # the last time step used (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -138,6 +143,11 @@ class User(UserMixin, db.Model):
     def portfolio_ids(self) -> frozenset[int]:
         """Ids of the portfolios this user belongs to."""
         return frozenset(p.id for p in self.portfolios)
+
+    @property
+    def has_totp(self) -> bool:
+        """True when sign-in asks for a code from the user's authenticator app."""
+        return self.totp_enabled_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         """True when the user holds any of `roles`."""

@@ -24,6 +24,8 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "decided": ("recipient_name", "arena", "decision", "link"),
     "document_ready": ("recipient_name", "cycle_title", "link"),
     "sign_in_held": ("recipient_name", "failures", "minutes", "link"),
+    "account_invitation": ("recipient_name", "municipality", "valid_for", "link"),
+    "password_reset": ("recipient_name", "municipality", "valid_for", "link"),
 }
 
 TEMPLATE_TITLES = {
@@ -37,6 +39,8 @@ TEMPLATE_TITLES = {
     "decided": _l("Vedtak fattet"),
     "document_ready": _l("Dokumentet er klart"),
     "sign_in_held": _l("Innlogging med passord holdt tilbake etter mange feil"),
+    "account_invitation": _l("Invitasjon til å lage passord"),
+    "password_reset": _l("Lenke for å velge nytt passord"),
 }
 
 PLACEHOLDER_HINTS = {
@@ -54,12 +58,22 @@ PLACEHOLDER_HINTS = {
     "decision": _l("vedtaket"),
     "failures": _l("antall feil passord på rad"),
     "minutes": _l("hvor mange minutter innloggingen holdes tilbake"),
+    "municipality": _l("kommunens navn"),
+    "valid_for": _l("hvor lenge lenken virker"),
 }
 
 _FOOTER = {
     "nb": "\n\n--\nDenne e-posten er sendt automatisk. Lenken krever at du logger inn.",
     "en": "\n\n--\nThis e-mail was sent automatically. The link asks you to log in.",
 }
+# Mail with a one-time link to set a password: that link needs no sign-in.
+_ONE_TIME_FOOTER = {
+    "nb": "\n\n--\nDenne e-posten er sendt automatisk. Lenken virker bare én gang og er "
+          "bare for deg: ikke send den videre.",
+    "en": "\n\n--\nThis e-mail was sent automatically. The link works only once and only "
+          "for you: do not pass it on.",
+}
+ONE_TIME_LINK_TEMPLATES = frozenset({"account_invitation", "password_reset"})
 
 _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "invitation": {
@@ -160,9 +174,37 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                "If it was you, try again afterwards. If it was not, change your password and "
                "tell the administrator.\n\nSigning in:\n{link}"),
     },
+    "account_invitation": {
+        "nb": ("Du er invitert til {municipality}s løsning for samarbeidsarenaer",
+               "Hei {recipient_name},\n\nDu har fått en brukerkonto i {municipality}s løsning "
+               "for den årlige gjennomgangen av samarbeidsarenaer. Velg ditt eget passord "
+               "her:\n{link}\n\nLenken virker i {valid_for}. Har den gått ut, kan du be "
+               "administratoren om en ny."),
+        "en": ("You are invited to {municipality}'s service for cooperation arenas",
+               "Hello {recipient_name},\n\nYou have been given an account in {municipality}'s "
+               "service for the yearly review of cooperation arenas. Choose your own password "
+               "here:\n{link}\n\nThe link works for {valid_for}. If it has expired, ask the "
+               "administrator for a new one."),
+    },
+    "password_reset": {
+        "nb": ("Velg nytt passord – {municipality}",
+               "Hei {recipient_name},\n\nNoen har bedt om å få velge nytt passord til kontoen "
+               "din i {municipality}s løsning for samarbeidsarenaer. Velg nytt passord her:"
+               "\n{link}\n\nLenken virker i {valid_for}. Når du har valgt nytt passord, blir "
+               "du logget ut på alle andre maskiner.\n\nHar du ikke bedt om dette, kan du se "
+               "bort fra e-posten: passordet ditt er ikke endret."),
+        "en": ("Choose a new password – {municipality}",
+               "Hello {recipient_name},\n\nSomeone asked to choose a new password for your "
+               "account in {municipality}'s service for cooperation arenas. Choose a new "
+               "password here:\n{link}\n\nThe link works for {valid_for}. Once you have "
+               "chosen a new password, you are signed out on every other computer.\n\nIf you "
+               "did not ask for this, you can ignore this e-mail: your password is unchanged."),
+    },
 }
 
 DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
-    key: {locale: (subject, body + _FOOTER[locale]) for locale, (subject, body) in by.items()}
+    key: {locale: (subject, body + (_ONE_TIME_FOOTER if key in ONE_TIME_LINK_TEMPLATES
+                                    else _FOOTER)[locale])
+          for locale, (subject, body) in by.items()}
     for key, by in _TEXTS.items()
 }

@@ -28,6 +28,7 @@ from app import clock
 from app.database import read_only_transactions
 from app.extensions import db
 from app.models import Assessment, MessageStatus, OutboxMessage
+from app.notifications.defaults import ONE_TIME_LINK_TEMPLATES
 from workflows.reminders import reason_still_holds
 
 log = logging.getLogger("app.mail")
@@ -38,6 +39,9 @@ log = logging.getLogger("app.mail")
 STALE_CLAIM = timedelta(minutes=10)
 MAX_BACKOFF_MINUTES = 60
 QUEUED, SENDING = MessageStatus.QUEUED, MessageStatus.SENDING
+# Mail carrying a one-time link to set a password (app/auth/account_operations.py): once it
+# has left, or failed for good, its text is removed, so the database keeps no usable link.
+LINK_REMOVED = "(Engangslenken er fjernet etter sending.)"
 
 
 class HeaderInjection(ValueError):
@@ -298,7 +302,7 @@ def _deliver_one(mailer, message_id: int, worker: str, moment: datetime,
         _finish(message_id, worker, tried=False, status=MessageStatus.DROPPED, last_error="")
         result.dropped += 1
         return True
-    attempts, queued_at = message.attempts, message.queued_at
+    attempts, queued_at, template = message.attempts, message.queued_at, message.template_key
     try:
         prepared = mailer.prepare(message)
         db.session.rollback()  # hold no transaction (nor SQLite's write lock) while sending
@@ -306,14 +310,22 @@ def _deliver_one(mailer, message_id: int, worker: str, moment: datetime,
     except Exception as error:  # every failure, expected or not, is recorded on the message
         db.session.rollback()
         values, counter = _failure(error, attempts, queued_at, moment)
+        values |= _forget_link(template, values["status"])
         log.warning("mail #%s not sent: %s", message_id, values["last_error"])
         _finish(message_id, worker, **values)
         setattr(result, counter, getattr(result, counter) + 1)
         return not isinstance(error, ServerUnreachable)
-    _finish(message_id, worker, status=status, sent_at=moment)
+    _finish(message_id, worker, status=status, sent_at=moment, **_forget_link(template, status))
     counter = "console" if status == MessageStatus.CONSOLE else "sent"
     setattr(result, counter, getattr(result, counter) + 1)
     return True
+
+
+def _forget_link(template: str, status: MessageStatus) -> dict:
+    """The columns that drop a one-time link from a message that will not be sent again."""
+    if template not in ONE_TIME_LINK_TEMPLATES or status == QUEUED:
+        return {}
+    return {"body_text": LINK_REMOVED, "body_html": LINK_REMOVED}
 
 
 def _worker_id() -> str:

@@ -6,13 +6,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask import current_app
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app import clock
 from app.extensions import db
-from app.models import Assessment, Cycle, CycleStatus, User
+from app.models import Assessment, Cycle, CycleStatus, Organisation, User
 from app.notifications.defaults import PLACEHOLDERS
 from app.notifications.events import decision_text
 from app.notifications.outbox import absolute_link, assessment_recipients
@@ -98,6 +99,11 @@ def sample_values(key: str, locale: str) -> tuple[dict, Assessment | None, User 
             contact_names=", ".join(u.name for u in assessment_recipients(assessment)))
     values.setdefault("recipient_name", recipient.name if recipient else fallback)
     values.setdefault("link", absolute_link("main.index"))
+    organisation = db.session.scalar(sa.select(Organisation).order_by(Organisation.id).limit(1))
+    values.setdefault("municipality", organisation.name if organisation else "")
+    with force_locale(locale):  # as in an invitation (the forgotten-password link is shorter)
+        hours = current_app.config["ACCOUNT_INVITE_HOURS"]
+        values.setdefault("valid_for", ngettext("%(num)d time", "%(num)d timer", hours))
     return values, assessment, recipient
 
 

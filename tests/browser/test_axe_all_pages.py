@@ -107,6 +107,7 @@ def demo_values(app: Flask, email: str) -> dict[str, list]:
                 "term_id": [1], "case_id": [1], "item_id": [3, 5], "proposal_id": [1, 6],  # council
                 "name": ["close_submissions"],  # a lifecycle step's confirmation page
                 "mapping_id": [sign_in_group_id()],  # admin: a single sign-on group's form
+                "token": ["A" * 43],  # a one-time link nobody has: 404 (the valid one: below)
             }
         finally:
             db.session.remove()
@@ -272,6 +273,71 @@ def test_anonymous_pages_pass_axe(page: Page, live_server: str) -> None:
     report.check(page, "/publications")
 
     report.fail_if_problems("an anonymous visitor")
+
+
+def test_account_pages_pass_axe(page: Page, live_app: Flask, live_server: str) -> None:
+    """The invitation link, "Glemt passord?", setting up the second factor and its code."""
+    from app import clock
+    from app.admin.invite_operations import create_invited_user
+    from app.auth import totp
+    from app.auth.account_operations import _issue
+    from app.extensions import db
+    from app.models import AccountTokenPurpose, User
+
+    email, password = "axe.ny@bergen.example", "en lang og god setning"
+    with live_app.app_context():
+        invited = create_invited_user(None, email=email, name="Axe Ny", roles=set(),
+                                      portfolio_ids=set())
+        token = _issue(None, invited, AccountTokenPurpose.INVITE)  # the mail's, known here
+        db.session.commit()
+    report = Report()
+
+    page.goto(f"{live_server}/auth/login")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Glemt passord?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Glemt passord")
+    report.check(page, "/auth/forgot")
+    page.get_by_label("E-post").fill(email)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send lenke").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sjekk e-posten din")
+    report.check(page, "/auth/forgot (sent)")
+
+    page.goto(f"{live_server}/auth/account/{token}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Velg passord")
+    report.check(page, "/auth/account/<token>")
+    page.get_by_label("Nytt passord").fill(password)
+    page.get_by_label("Gjenta passordet").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lagre passordet").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logg inn")
+    response = page.goto(f"{live_server}/auth/account/{token}")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lenken virker ikke lenger")
+    report.check(page, "/auth/account/<token> (used, 404)")
+
+    login(page, live_server, email, password)
+    page.goto(f"{live_server}/auth/totp")
+    report.check(page, "/auth/totp")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sett opp tofaktorinnlogging").click()
+    expect(page.get_by_role("img", name="QR-kode for autentiseringsappen")).to_be_visible()
+    report.check(page, "/auth/totp (QR code)")
+    with live_app.app_context():
+        secret = db.session.scalar(sa.select(User.totp_secret).where(User.email == email))
+    page.get_by_label("Kode").fill(totp.code_at(secret, clock.now()))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Slå på tofaktorinnlogging").click()
+    expect(page.locator("#recovery-codes li")).to_have_count(8)
+    report.check(page, "/auth/totp/confirm (recovery codes)")
+    page.goto(f"{live_server}/profile")
+    report.check(page, "/profile (second factor on)")
+
+    page.context.clear_cookies()
+    login(page, live_server, email, password)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kode fra autentiseringsappen")
+    report.check(page, "/auth/second-factor")
+    report.fail_if_problems("the account pages")
 
 
 def test_english_dashboard_passes_axe(page: Page, live_server: str) -> None:

@@ -33,7 +33,8 @@ def test_every_default_template_uses_only_its_own_placeholders(key, locale):
 def test_every_template_key_of_the_contract_has_both_languages():
     assert set(DEFAULTS) == set(PLACEHOLDERS) == {
         "invitation", "reminder", "reminder_overdue", "escalation", "weekly_digest",
-        "returned", "approved", "decided", "document_ready", "sign_in_held"}
+        "returned", "approved", "decided", "document_ready", "sign_in_held",
+        "account_invitation", "password_reset"}
     assert all(set(DEFAULTS[key]) == {"nb", "en"} for key in DEFAULTS)
 
 

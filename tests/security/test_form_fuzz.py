@@ -62,6 +62,12 @@ API_PREFIX = "/api/"  # the JSON API: Bearer tokens, JSON bodies, no forms (see 
 EXCLUDED = {
     # Ends the session; takes nothing but the CSRF token, and fuzzing it logs the fuzzer out.
     "auth.logout": "logout",
+    # Needs a session between the right password and the code; tests/auth_local/test_totp.py
+    # posts wrong, replayed, late and recovery codes there.
+    "auth.second_factor": "second factor",
+    # Shown only to someone signed in with the second factor (the fuzzer signs in with a
+    # password); tests/auth_local/test_totp.py posts wrong and right codes there.
+    "auth.totp_disable": "second factor",
 }
 # Every rule under API_PREFIX is excluded too: tests/api/test_schemathesis.py fuzzes the JSON
 # API from its OpenAPI schema.
@@ -139,6 +145,22 @@ def api_token() -> dict:
 def calendar_token() -> dict:
     """A calendar address of the contact's, to replace or turn off."""
     create_calendar_token(user(CONTACT))
+    return {}
+
+
+def reset_link() -> dict:
+    """A forgotten-password link of the contact's (its token is the page's address)."""
+    from app.auth.account_operations import _issue
+    from app.models import AccountTokenPurpose
+
+    return {"link_token": _issue(None, user(CONTACT), AccountTokenPurpose.RESET)}
+
+
+def totp_pending() -> dict:
+    """The contact has started to set up the second factor."""
+    from app.auth.account_operations import start_totp_setup
+
+    start_totp_setup(user(CONTACT))
     return {}
 
 
@@ -220,6 +242,9 @@ TARGETS = {
     "admin.archive_portfolio": Target(ADMIN, "/admin/portfolios/{portfolio_id}/edit"),
     "admin.create_portfolio": Target(ADMIN, "/admin/portfolios/new"),
     "admin.create_user": Target(ADMIN, "/admin/users/new"),
+    "admin.invite_new_user": Target(ADMIN, "/admin/users/invite",
+                                    fill=(("email", "fuzz.ny@bergen.example"),)),
+    "admin.reinvite_user": Target(ADMIN, "/admin/users/{user_id}/edit"),
     "admin.deactivate_user": Target(ADMIN, "/admin/users/{user_id}/edit"),
     "admin.save_settings": Target(ADMIN, "/admin/settings"),
     "admin.unarchive_portfolio": Target(ADMIN, "/admin/portfolios/{portfolio_id}/edit",
@@ -240,6 +265,10 @@ TARGETS = {
     "assessments.sign_off_many": Target(COMMISSIONER, "/assessments/sign-off"),
     # Not with a real password: logged in, the fuzzer would meet a redirect from then on.
     "auth.login": Target(None, "/auth/login", refusal_writes=True, accepts_filled=False),
+    "auth.forgot_password": Target(None, "/auth/forgot", fill=(("email", CONTACT),)),
+    "auth.account_link": Target(None, "/auth/account/{link_token}", reset_link),
+    "auth.totp_start": Target(CONTACT, "/auth/totp"),
+    "auth.totp_confirm": Target(CONTACT, "/auth/totp", totp_pending, accepts_filled=False),
     "council.add_items": Target(SECRETARY, "/council/cases/{case_id}", new_case),
     "council.add_member": Target(SECRETARY, TERM, new_term),
     "council.add_party": Target(SECRETARY, TERM, new_term),
