@@ -16,6 +16,7 @@ from app.models.council import CaseItem, CouncilCase, CouncilTerm, Decision, Pro
 from app.models.cycles import CriteriaSet, Criterion, CriterionKind, Cycle, CycleStatus
 from app.models.documents import (
     AssemblyJob,
+    DocumentBlob,
     DocumentFormat,
     DocumentSettings,
     DocumentVersion,
@@ -37,7 +38,8 @@ __all__ = [
     "CalendarToken",
     "ApiToken",
     "MailTemplate", "MessageStatus", "OutboxMessage",
-    "AssemblyJob", "DocumentFormat", "DocumentSettings", "DocumentVersion", "JobStatus",
+    "AssemblyJob", "DocumentBlob", "DocumentFormat", "DocumentSettings", "DocumentVersion",
+    "JobStatus",
     "PartOrder", "SentenceTemplate",
     "Reminder", "SchedulerLease", "SignInThrottle",
     "CaseItem", "CouncilCase", "CouncilTerm", "Decision", "Proposal", "Vote",
