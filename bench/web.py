@@ -1,6 +1,7 @@
 """Benchmark of the web pages under load: `python -m bench web` (all of them: `make bench`).
 
-Generates a municipality (2,000 arenas × 5 cycles, bench/generate.py) into SQLite and serves
+Generates a municipality (2,000 arenas × 5 cycles, bench/generate.py) into SQLite (or, with
+BENCH_DATABASE_URL, a throw-away PostgreSQL database: bench/databases.py) and serves
 it twice under gunicorn (2 sync workers each, 127.0.0.1, free ports): the app itself
 (production settings), and a minimal hand-written Flask app (`baseline_app` below) whose
 pages render the same rows with one query each and a bare template. Both read the same
@@ -12,9 +13,9 @@ app; the figure is the median of the rounds' ratios:
 * my assessments: /assessments/ as the contact kontakt@ (the open cycle's, two portfolios);
 * arena list: /arenas/ as the council office (the whole register).
 
-Target: each app page at >= 0.5 x its baseline's requests per second. Then the resident
-memory (VmRSS) of each app worker after that warm-up: target < 150 MB (the baseline's workers
-are shown beside it). Needs wrk (`apt-get install -y wrk`).
+Target: each app page at >= 0.8 x its baseline's requests per second (a MISS names why).
+Then the resident memory (VmRSS) of each app worker after that warm-up: target < 150 MB (the
+baseline's workers are shown beside it). Needs wrk (`apt-get install -y wrk`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-RATIO_TARGET = 0.5
+RATIO_TARGET = 0.8
 RSS_TARGET_MB = 150
 SECONDS = 5  # wrk duration per page, server and round
 ROUNDS = 3
@@ -251,19 +252,15 @@ def pages(year: int) -> list[Page]:
             Page("arena list", "/arenas/", "/arenas", OFFICE, "Arenaregister")]
 
 
-def prepare(folder: Path) -> tuple[str, int, int]:
-    """Generate the database; (its URL, the open cycle's year, the contact's user id)."""
-    import sqlite3
+def open_cycle(url: str) -> tuple[int, int]:
+    """(the open cycle's year, the contact's user id) in the generated database."""
+    import sqlalchemy as sa
 
-    from bench.generate import Shape, build_database
-
-    path = folder / "web.sqlite3"
-    build_database(f"sqlite:///{path}", Shape())
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        year = conn.execute("SELECT year FROM cycles WHERE status = 'open'").fetchone()[0]
-        user = conn.execute("SELECT id FROM users WHERE email = ?", (CONTACT,)).fetchone()[0]
-    return f"sqlite:///{path}", year, user
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        year = conn.scalar(sa.text("SELECT year FROM cycles WHERE status = 'open'"))
+        user = conn.scalar(sa.text("SELECT id FROM users WHERE email = :e"), {"e": CONTACT})
+    return year, user
 
 
 def start_servers(folder: Path, url: str, year: int, user: int) -> tuple[Server, Server]:
@@ -315,15 +312,21 @@ def memory(app: Server, baseline: Server) -> list[str]:
             f"{verdict(rss_mb(pid) < RSS_TARGET_MB)}" for pid in app.worker_pids()]
 
 
-def main() -> int:
+def main(kind: str = "sqlite") -> int:
     """Generate, serve, load, print; exit 1 if a target is missed."""
+    from bench.databases import fresh_database, settle
+    from bench.generate import Shape, build_database
+
     if not shutil.which("wrk"):
         print("bench web: wrk is missing (apt-get install -y wrk)", file=sys.stderr)
         return 1
-    with tempfile.TemporaryDirectory(prefix="web-bench-") as temp:
+    with tempfile.TemporaryDirectory(prefix="web-bench-") as temp, \
+            fresh_database(kind, Path(temp), "web") as url:
         folder = Path(temp)
         started = time.perf_counter()
-        url, year, user = prepare(folder)
+        build_database(url, Shape())
+        settle(url)
+        year, user = open_cycle(url)
         print(f"generated 2,000 arenas x 5 cycles in {time.perf_counter() - started:.0f} s; "
               f"{ROUNDS} rounds of wrk -t2 -c{CONNECTIONS} -d{SECONDS}s per page and server",
               flush=True)
@@ -336,7 +339,19 @@ def main() -> int:
             baseline.stop()
     print("\n".join(rss))
     lines += rss
-    return 0 if all(not line.endswith("MISS") for line in lines) else 1
+    misses = [line for line in lines if line.endswith(")") and " MISS " in line]
+    for line in misses:
+        print(f"MISS {line[:16].strip()}: {MISS_REASONS[kind]}")
+    return 0 if not misses and all(not line.endswith("MISS") for line in lines) else 1
+
+
+# Why a page stays under the 0.8 target (measured with pyinstrument; see the README).
+MISS_REASONS = {
+    "sqlite": "the app's page carries what the floor page does not: the session and sign-in "
+              "checks, the layout with navigation, filters and counts, a link and tags per row",
+    "postgresql": "as on SQLite; the floor page's one query is a larger share of its time on "
+                  "PostgreSQL (a round trip per query), so each extra query of the app costs more",
+}
 
 
 if __name__ == "__main__":
