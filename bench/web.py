@@ -207,7 +207,7 @@ def log_in(server: Server, email: str) -> str:
 
 def wrk(port: int, path: str, cookie: str = "") -> float:
     """Requests per second of wrk against one path (fails on any non-2xx answer)."""
-    command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s",
+    command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s", "--timeout", "30s",
                "-H", f"User-Agent: {USER_AGENT}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
     output = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], check=True,
                             capture_output=True, text=True).stdout
