@@ -1,6 +1,7 @@
 """Benchmark of the web pages under load: `python -m bench web` (all of them: `make bench`).
 
-Generates a municipality (2,000 arenas × 5 cycles, bench/generate.py) into SQLite and serves
+Generates a municipality (2,000 arenas × 5 cycles, bench/generate.py) into SQLite (or, with
+BENCH_DATABASE_URL, a throw-away PostgreSQL database: bench/databases.py) and serves
 it twice under gunicorn (2 sync workers each, 127.0.0.1, free ports): the app itself
 (production settings), and a minimal hand-written Flask app (`baseline_app` below) whose
 pages render the same rows with one query each and a bare template. Both read the same
@@ -12,9 +13,9 @@ app; the figure is the median of the rounds' ratios:
 * my assessments: /assessments/ as the contact kontakt@ (the open cycle's, two portfolios);
 * arena list: /arenas/ as the council office (the whole register).
 
-Target: each app page at >= 0.5 x its baseline's requests per second. Then the resident
-memory (VmRSS) of each app worker after that warm-up: target < 150 MB (the baseline's workers
-are shown beside it). Needs wrk (`apt-get install -y wrk`).
+Target: each app page at >= 0.8 x its baseline's requests per second (a MISS names why).
+Then the resident memory (VmRSS) of each app worker after that warm-up: target < 150 MB (the
+baseline's workers are shown beside it). Needs wrk (`apt-get install -y wrk`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-RATIO_TARGET = 0.5
+RATIO_TARGET = 0.8
 RSS_TARGET_MB = 150
 SECONDS = 5  # wrk duration per page, server and round
 ROUNDS = 3
@@ -206,7 +207,7 @@ def log_in(server: Server, email: str) -> str:
 
 def wrk(port: int, path: str, cookie: str = "") -> float:
     """Requests per second of wrk against one path (fails on any non-2xx answer)."""
-    command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s",
+    command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s", "--timeout", "30s",
                "-H", f"User-Agent: {USER_AGENT}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
     output = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], check=True,
                             capture_output=True, text=True).stdout
@@ -251,19 +252,15 @@ def pages(year: int) -> list[Page]:
             Page("arena list", "/arenas/", "/arenas", OFFICE, "Arenaregister")]
 
 
-def prepare(folder: Path) -> tuple[str, int, int]:
-    """Generate the database; (its URL, the open cycle's year, the contact's user id)."""
-    import sqlite3
+def open_cycle(url: str) -> tuple[int, int]:
+    """(the open cycle's year, the contact's user id) in the generated database."""
+    import sqlalchemy as sa
 
-    from bench.generate import Shape, build_database
-
-    path = folder / "web.sqlite3"
-    build_database(f"sqlite:///{path}", Shape())
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        year = conn.execute("SELECT year FROM cycles WHERE status = 'open'").fetchone()[0]
-        user = conn.execute("SELECT id FROM users WHERE email = ?", (CONTACT,)).fetchone()[0]
-    return f"sqlite:///{path}", year, user
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        year = conn.scalar(sa.text("SELECT year FROM cycles WHERE status = 'open'"))
+        user = conn.scalar(sa.text("SELECT id FROM users WHERE email = :e"), {"e": CONTACT})
+    return year, user
 
 
 def start_servers(folder: Path, url: str, year: int, user: int) -> tuple[Server, Server]:
@@ -315,15 +312,21 @@ def memory(app: Server, baseline: Server) -> list[str]:
             f"{verdict(rss_mb(pid) < RSS_TARGET_MB)}" for pid in app.worker_pids()]
 
 
-def main() -> int:
+def main(kind: str = "sqlite") -> int:
     """Generate, serve, load, print; exit 1 if a target is missed."""
+    from bench.databases import fresh_database, settle
+    from bench.generate import Shape, build_database
+
     if not shutil.which("wrk"):
         print("bench web: wrk is missing (apt-get install -y wrk)", file=sys.stderr)
         return 1
-    with tempfile.TemporaryDirectory(prefix="web-bench-") as temp:
+    with tempfile.TemporaryDirectory(prefix="web-bench-") as temp, \
+            fresh_database(kind, Path(temp), "web") as url:
         folder = Path(temp)
         started = time.perf_counter()
-        url, year, user = prepare(folder)
+        build_database(url, Shape())
+        settle(url)
+        year, user = open_cycle(url)
         print(f"generated 2,000 arenas x 5 cycles in {time.perf_counter() - started:.0f} s; "
               f"{ROUNDS} rounds of wrk -t2 -c{CONNECTIONS} -d{SECONDS}s per page and server",
               flush=True)
@@ -336,8 +339,27 @@ def main() -> int:
             baseline.stop()
     print("\n".join(rss))
     lines += rss
-    return 0 if all(not line.endswith("MISS") for line in lines) else 1
+    misses = [line for line in lines if line.endswith(")") and " MISS " in line]
+    for line in misses:
+        page = line[:16].strip()
+        print(f"MISS {page}: {MISS_REASONS[page]}{ON_POSTGRESQL if kind != 'sqlite' else ''}")
+    return 0 if not misses and all(not line.endswith("MISS") for line in lines) else 1
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+# Why a page stays under the 0.8 target (pyinstrument over 10-20 requests of each page in one
+# process, 2,000 arenas x 5 cycles on SQLite; see the README's Performance section).
+MISS_REASONS = {
+    "dashboard": "the floor page is one query and a bare table; the app's page also writes each "
+                 "row's link, state tags, portfolio codes and two dates (about 35 % of its "
+                 "time, each distinct value formatted once), counts per state, portfolio and "
+                 "contact (15 %), the layout with navigation and steering (15 %), and loads the "
+                 "user, checks the session and logs the request (10 %)",
+    "my assessments": "its query costs what the floor page's does (19 ms each for 200 rows); "
+                      "the app's page adds the user's load and session checks (about 18 %), "
+                      "the layout with navigation (20 %) and the request log (8 %), which a "
+                      "page of 200 rows cannot spread thin",
+    "arena list": "the same work as the dashboard per row (links, tags, labels) with fewer "
+                  "counts; it is the closest to the target and passes in some runs",
+}
+ON_POSTGRESQL = ("; on PostgreSQL each statement is also a round trip, and the app sends a few "
+                 "(the user, the organisation, the counts) where the floor page sends one")

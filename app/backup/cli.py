@@ -8,15 +8,16 @@ import click
 from flask.cli import AppGroup
 
 from app.backup.backups import BackupError, create_backup, restore_backup
-from app.backup.checks import missing_documents
+from app.backup.checks import DocumentProblem, document_problems
+from app.extensions import db
 
-backup_cli = AppGroup("backup", help="Back up and restore the database.")
+backup_cli = AppGroup("backup", help="Back up and restore the database, documents included.")
 
 
 @backup_cli.command("create")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def create_command(file: Path) -> None:
-    """Write a consistent backup of the database to FILE, while the app keeps running."""
+    """Write a consistent backup of the database (documents included) to FILE, online."""
     try:
         size = create_backup(file)
     except BackupError as error:
@@ -35,27 +36,27 @@ def restore_command(file: Path, force: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {file}: {len(counts)} tables, {sum(counts.values())} rows.")
-    missing = report_missing_documents()
-    if missing:
+    problems = report_document_problems()
+    if problems:
         raise click.ClickException(
-            f"the database is restored, but {len(missing)} document file(s) it records are not "
-            "in the storage folder (DOCUMENT_STORAGE): restore that folder from the same "
-            "backup time, then run `flask backup check`")
+            f"the database is restored, but {len(problems)} document(s) it records are missing "
+            "or damaged: their downloads are refused; restore an older backup or assemble the "
+            "cycle again")
 
 
-def report_missing_documents() -> list:
-    """Name on stderr every document version whose file is not there; returns them."""
-    missing = missing_documents()
-    for doc in missing:
-        click.echo(f"missing: version {doc.version_id} ({doc.year}, no. {doc.number}, "
-                   f"{doc.format.upper()}): {doc.path}", err=True)
-    return missing
+def report_document_problems() -> list[DocumentProblem]:
+    """Name on stderr every document version that is missing or damaged; returns them."""
+    with db.engine.connect() as connection:
+        problems = document_problems(connection)
+    for problem in problems:
+        click.echo(f"{problem.problem}: {problem.describe()}", err=True)
+    return problems
 
 
 @backup_cli.command("check")
 def check_command() -> None:
-    """Check that every assembled document the database records has its file."""
-    missing = report_missing_documents()
-    if missing:
-        raise click.ClickException(f"{len(missing)} document file(s) are missing")
-    click.echo("Every document file the database records is there.")
+    """Check that every assembled document the database records is there and whole."""
+    problems = report_document_problems()
+    if problems:
+        raise click.ClickException(f"{len(problems)} document(s) are missing or damaged")
+    click.echo("Every document the database records is there and matches its SHA-256.")

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
+from app.backup.checks import document_problems
 from app.backup.files import BackupError, private_partial
 from app.database import create_private_file
 
@@ -66,6 +67,24 @@ def check_complete(backup: Path) -> None:
                           "records are there; nothing was restored")
 
 
+def _check_documents(backup: Path, timeout: float) -> None:
+    """Refuse a backup holding a document whose bytes do not match their SHA-256 (or that has
+    none), before anything is restored."""
+    engine = sa.create_engine("sqlite://", poolclass=sa.pool.NullPool,
+                              creator=lambda: _connect_existing(backup, timeout, mode="ro"))
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("document_blobs"):
+                return  # from before documents were kept in the database
+            problems = document_problems(conn)
+    finally:
+        engine.dispose()
+    if problems:
+        named = "; ".join(p.describe() for p in problems[:5])
+        raise BackupError(f"{backup} holds {len(problems)} document(s) that are missing or "
+                          f"damaged ({named}); nothing was restored")
+
+
 def restore(backup: Path, target: Path, *, timeout: float) -> None:
     """Replace the whole database `target` (created when missing) with the backup's pages."""
     check_complete(backup)
@@ -75,6 +94,7 @@ def restore(backup: Path, target: Path, *, timeout: float) -> None:
             if not src.execute(
                     "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone():
                 raise BackupError(f"{backup} is not a backup of this application's database")
+            _check_documents(backup, timeout)
             create_private_file(target)
             with closing(sqlite3.connect(target, timeout=timeout)) as dst:
                 src.backup(dst)

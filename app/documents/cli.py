@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from app import clock
 from app.documents.jobs import auto_assemble_decided_cycles, run_pending_assembly_jobs
 from app.documents.operations import assemble_document
-from app.documents.versions import read_version, remove_files, version_path, write_atomically
+from app.documents.versions import read_version, write_atomically
 from app.extensions import db
 from app.models import Cycle, DocumentFormat
 
@@ -30,11 +30,7 @@ def assemble_command(year: int, fmt: str, output: Path, locale: str) -> None:
     if cycle is None:
         raise click.ClickException(f"There is no cycle {year}.")
     versions = assemble_document(cycle, None, [DocumentFormat(fmt)], locale)
-    try:
-        db.session.commit()
-    except BaseException:
-        remove_files(version_path(v) for v in versions)
-        raise
+    db.session.commit()
     version = versions[0]
     data = read_version(version)
     write_atomically(output.resolve(), lambda stream: stream.write(data))

@@ -1,8 +1,8 @@
 """Assembly outside the web request: the job runner and the automatic assembly of decided cycles.
 
 These functions are jobs, so they commit (after each step, so the page can show progress).
-Files are written before any version row exists and removed again if the step that records them
-fails, so a crash leaves no half document and no published change.
+Documents are rendered in memory and stored with their version rows in one commit, so a crash
+leaves no half document and no published change.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from app.documents.operations import (
     finish_assembly_job,
     queue_assembly,
     record_assembly,
-    remove_files,
     render_files,
     report_job_progress,
     start_assembly_job,
@@ -77,7 +76,6 @@ def run_assembly_job(job_id: int, now: datetime) -> str | None:
         return None
     db.session.commit()
     job = db.session.get(AssemblyJob, job_id)
-    files: list = []
     try:
         doc = build_review(job.cycle_id, job.locale)
         _progress(job, PROGRESS_BUILT)
@@ -90,7 +88,6 @@ def run_assembly_job(job_id: int, now: datetime) -> str | None:
         db.session.commit()
     except Exception as error:  # any failure: nothing it wrote is kept, the job says why
         db.session.rollback()
-        remove_files(f.path for f in files)
         fail_assembly_job(db.session.get(AssemblyJob, job_id),
                           f"{type(error).__name__}: {error}", clock.now())
         db.session.commit()

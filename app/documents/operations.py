@@ -1,13 +1,13 @@
 """Operations on the review document: the only code that changes its data.
 
-Each checks, changes, writes its audit row and flushes; none commits. Rendering writes files
-only (never the database), so an assembly that fails leaves neither a file nor a row.
+Each checks, changes, writes its audit row and flushes; none commits. Rendering happens in
+memory; the bytes are stored with the version rows, so an assembly that fails leaves nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,12 +19,11 @@ from app.documents.builder import PARAGRAPHS, ReviewDocument, build_review
 from app.documents.order import checked_order, sort_arenas
 from app.documents.sentences import DEFAULTS, LOCALES, SENTENCE_KEYS, template_errors
 from app.documents.versions import (
-    new_relative_path,
+    new_file_name,
     next_number,
-    remove_files,
-    storage_dir,
+    render_bytes,
+    store_blobs,
     versions_of,
-    write_atomically,
 )
 from app.errors import NotPermitted, ValidationFailed
 from app.extensions import db
@@ -58,17 +57,17 @@ def _require_office(actor: Any, *, system_allowed: bool = False) -> None:
 
 @dataclass(frozen=True)
 class RenderedFile:
-    """One file written for an assembly, not yet recorded as a version."""
+    """One rendered document, not yet recorded as a version."""
 
     format: DocumentFormat
-    relative_path: str
+    name: str
     sha256: str
-    size: int
+    data: bytes = field(repr=False)
 
     @property
-    def path(self):
-        """Where the file is."""
-        return storage_dir() / self.relative_path
+    def size(self) -> int:
+        """Its size in bytes."""
+        return len(self.data)
 
 
 def renderer_for(fmt: DocumentFormat) -> Callable:
@@ -88,20 +87,15 @@ def renderer_for(fmt: DocumentFormat) -> Callable:
 
 def render_files(doc: ReviewDocument, formats: Sequence[DocumentFormat],
                  on_progress: Callable[[int], None] | None = None) -> list[RenderedFile]:
-    """Write `doc` in each format to a new file; if any fails, none of them remains."""
-    written: list[RenderedFile] = []
-    try:
-        for index, fmt in enumerate(formats, start=1):
-            relative = new_relative_path(doc.year, fmt)
-            write = renderer_for(fmt)
-            digest, size = write_atomically(storage_dir() / relative, lambda s, w=write: w(doc, s))
-            written.append(RenderedFile(fmt, relative, digest, size))
-            if on_progress:
-                on_progress(index)
-    except BaseException:
-        remove_files(f.path for f in written)
-        raise
-    return written
+    """Render `doc` in each format (in memory; nothing is kept if any of them fails)."""
+    rendered: list[RenderedFile] = []
+    for index, fmt in enumerate(formats, start=1):
+        write = renderer_for(fmt)
+        data, digest = render_bytes(lambda s, w=write: w(doc, s))
+        rendered.append(RenderedFile(fmt, new_file_name(doc.year, fmt), digest, data))
+        if on_progress:
+            on_progress(index)
+    return rendered
 
 
 # --------------------------------------------------------------------------- versions
@@ -114,10 +108,12 @@ def record_assembly(cycle: Cycle, actor: Any, doc: ReviewDocument,
     number, fingerprint = next_number(cycle.id), doc.fingerprint()
     versions = [DocumentVersion(
         cycle_id=cycle.id, number=number, format=f.format, locale=doc.locale,
-        file_path=f.relative_path, sha256=f.sha256, size_bytes=f.size,
+        file_path=f.name, sha256=f.sha256, size_bytes=f.size,
         data_fingerprint=fingerprint, created_by_id=getattr(actor, "id", None), created_at=now(),
     ) for f in files]
     db.session.add_all(versions)
+    db.session.flush()
+    store_blobs([(v, f.data) for v, f in zip(versions, files, strict=True)])
     audit.record(actor, "cycle", cycle.id, "document_assembled", number=number,
                  formats=[f.format.value for f in files], fingerprint=fingerprint)
     if cycle.status == CycleStatus.AWAITING_DECISION and all(s.outcome for s in doc.sections):
@@ -131,12 +127,7 @@ def assemble_document(cycle: Cycle, actor: Any, formats: Sequence[DocumentFormat
     """Build, render and record the cycle's document now (the CLI; small cycles)."""
     _require_office(actor, system_allowed=True)
     doc = build_review(cycle.id, locale)
-    files = render_files(doc, formats)
-    try:
-        return record_assembly(cycle, actor, doc, files)
-    except BaseException:
-        remove_files(f.path for f in files)
-        raise
+    return record_assembly(cycle, actor, doc, render_files(doc, formats))
 
 
 def _set_cycle_status(cycle: Cycle, actor: Any, status: CycleStatus) -> None:

@@ -1,54 +1,65 @@
-"""Where assembled files live, how they are written (atomically) and read back (checked)."""
+"""Where assembled documents live (in the database, `document_blobs`) and how they are read
+back (checked against the SHA-256 recorded for the version).
+
+Keeping the bytes in the database means every web machine serves every version and one
+database backup holds the documents too; nothing of the app's state is on a machine's disk.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 import sqlalchemy as sa
-from flask import current_app
 
 from app.extensions import db
-from app.models import Cycle, DocumentFormat, DocumentVersion
+from app.models import Cycle, DocumentBlob, DocumentFormat, DocumentVersion
 
-CHUNK = 1 << 16
+BLOBS = DocumentBlob.__table__
 
 
 class DocumentCorrupt(Exception):
-    """A stored file is missing or no longer matches the SHA-256 recorded for it."""
+    """A stored document is missing or no longer matches the SHA-256 recorded for it."""
 
 
-def storage_dir() -> Path:
-    """The folder assembled documents are kept in (DOCUMENT_STORAGE, else instance/documents)."""
-    configured = current_app.config.get("DOCUMENT_STORAGE")
-    return Path(configured) if configured else Path(current_app.instance_path) / "documents"
-
-
-def new_relative_path(year: int, fmt: DocumentFormat) -> str:
-    """A fresh file name for one assembly: never the name of an existing version."""
+def new_file_name(year: int, fmt: DocumentFormat) -> str:
+    """A fresh name for one assembly's file: never the name of an existing version."""
     return f"{year}/review-{year}-{uuid.uuid4().hex}.{fmt.value}"
 
 
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def render_bytes(write: Callable[[BinaryIO], None]) -> tuple[bytes, str]:
+    """What `write` writes to a stream, with its SHA-256."""
+    buffer = io.BytesIO()
+    write(buffer)
+    data = buffer.getvalue()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def store_blobs(pairs: list[tuple[DocumentVersion, bytes]]) -> None:
+    """Insert the bytes of flushed versions (in the caller's transaction)."""
+    db.session.execute(sa.insert(BLOBS), [{"version_id": v.id, "data": data}
+                                          for v, data in pairs])
+
+
+def read_version(version: DocumentVersion) -> bytes:
+    """The bytes of a version, refusing ones that were lost or changed since they were stored."""
+    data = db.session.scalar(sa.select(BLOBS.c.data).where(BLOBS.c.version_id == version.id))
+    if data is None:
+        raise DocumentCorrupt(f"document of version {version.id} is missing")
+    if hashlib.sha256(data).hexdigest() != version.sha256:
+        raise DocumentCorrupt(f"document of version {version.id} does not match its SHA-256")
+    return bytes(data)
 
 
 def write_atomically(target: Path, write: Callable[[BinaryIO], None]) -> tuple[str, int]:
-    """Write through `write` into a temporary file beside `target`, then move it into place.
-
-    A failure at any point removes the temporary file: `target` either appears whole or not at
-    all. Returns the SHA-256 and size of what was written.
-    """
+    """Write a copy to a local file (`flask review assemble --output`) through a temporary
+    file beside `target`, so it appears whole or not at all. Returns its SHA-256 and size."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     temp = Path(temp_name)
@@ -58,34 +69,13 @@ def write_atomically(target: Path, write: Callable[[BinaryIO], None]) -> tuple[s
             handle.flush()
             os.fsync(handle.fileno())
         temp.chmod(0o644)  # mkstemp makes it private; a finished document is an ordinary file
-        digest, size = sha256_of(temp), temp.stat().st_size
+        digest = hashlib.sha256(temp.read_bytes()).hexdigest()
+        size = temp.stat().st_size
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return digest, size
-
-
-def remove_files(paths: Iterable[Path]) -> None:
-    """Delete files written for an assembly that was not recorded (best effort)."""
-    for path in paths:
-        path.unlink(missing_ok=True)
-
-
-def version_path(version: DocumentVersion) -> Path:
-    """The absolute path of a version's file."""
-    return storage_dir() / version.file_path
-
-
-def read_version(version: DocumentVersion) -> bytes:
-    """The bytes of a version, refusing a file that was changed or lost since it was written."""
-    try:
-        data = version_path(version).read_bytes()
-    except FileNotFoundError:
-        raise DocumentCorrupt(f"file of version {version.id} is missing") from None
-    if hashlib.sha256(data).hexdigest() != version.sha256:
-        raise DocumentCorrupt(f"file of version {version.id} does not match its SHA-256")
-    return data
 
 
 def versions_of(cycle: Cycle) -> list[DocumentVersion]:

@@ -17,6 +17,7 @@ from app.models.council import CaseItem, CouncilCase, CouncilTerm, Decision, Pro
 from app.models.cycles import CriteriaSet, Criterion, CriterionKind, Cycle, CycleStatus
 from app.models.documents import (
     AssemblyJob,
+    DocumentBlob,
     DocumentFormat,
     DocumentSettings,
     DocumentVersion,
@@ -40,7 +41,8 @@ __all__ = [
     "ApiToken",
     "AccountToken", "AccountTokenPurpose", "RecoveryCode",
     "MailTemplate", "MessageStatus", "OutboxMessage",
-    "AssemblyJob", "DocumentFormat", "DocumentSettings", "DocumentVersion", "JobStatus",
+    "AssemblyJob", "DocumentBlob", "DocumentFormat", "DocumentSettings", "DocumentVersion",
+    "JobStatus",
     "PartOrder", "SentenceTemplate",
     "Reminder", "SchedulerLease", "SignInThrottle",
     "CaseItem", "CouncilCase", "CouncilTerm", "Decision", "Proposal", "Vote",

@@ -62,7 +62,7 @@ class DocumentVersion(db.Model):
     number: Mapped[int]
     format: Mapped[DocumentFormat] = mapped_column(enum_column(DocumentFormat, "document_format"))
     locale: Mapped[str] = mapped_column(sa.String(5), default="nb")
-    file_path: Mapped[str] = mapped_column(sa.String(500))  # relative to the storage folder
+    file_path: Mapped[str] = mapped_column(sa.String(500))  # its name (the bytes: DocumentBlob)
     sha256: Mapped[str] = mapped_column(sa.String(64))
     size_bytes: Mapped[int]
     data_fingerprint: Mapped[str] = mapped_column(sa.String(64))
@@ -75,6 +75,17 @@ class DocumentVersion(db.Model):
     cycle: Mapped[Cycle] = relationship(lazy="joined")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+
+
+class DocumentBlob(db.Model):
+    """The bytes of one document version, kept in the database so every machine serves them
+    and one database backup holds them (never loaded with the version row)."""
+
+    __tablename__ = "document_blobs"
+
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("document_versions.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
 class AssemblyJob(db.Model):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app import clock
 from app.documents import jobs, operations
 from app.documents.operations import assemble_document, publish_version, queue_assembly
-from app.documents.versions import read_version, version_path
+from app.documents.versions import read_version
 from app.errors import NotPermitted
 from app.extensions import db
 from app.models import (
@@ -19,6 +19,7 @@ from app.models import (
     Assessment,
     AuditEvent,
     CycleStatus,
+    DocumentBlob,
     DocumentFormat,
     DocumentVersion,
     JobStatus,
@@ -38,6 +39,17 @@ def user(email: str) -> User:
 
 def versions() -> list[DocumentVersion]:
     return list(db.session.scalars(sa.select(DocumentVersion).order_by(DocumentVersion.id)))
+
+
+def stored_bytes(version: DocumentVersion) -> bytes:
+    """The bytes kept in the database for `version`, read past the app's checks."""
+    return db.session.get(DocumentBlob, version.id).data
+
+
+def stored(folder) -> list:
+    """What an assembly left: the stored documents (nothing may appear on the disk)."""
+    assert stored_files(folder) == []
+    return list(db.session.scalars(sa.select(DocumentBlob.version_id)))
 
 
 def crashing_renderer(monkeypatch, failing: DocumentFormat):
@@ -66,11 +78,11 @@ def test_an_assembly_is_one_version_in_three_formats(app, document_storage):
     assert {v.number for v in made} == {1} and all(v.created_by_id == office.id for v in made)
     assert len({v.data_fingerprint for v in made}) == 1
     for version in made:
-        data = version_path(version).read_bytes()
+        data = stored_bytes(version)
         assert hashlib.sha256(data).hexdigest() == version.sha256 == hashlib.sha256(
             read_version(version)).hexdigest()
         assert version.size_bytes == len(data)
-    assert len(stored_files(document_storage)) == 3
+    assert len(stored(document_storage)) == 3
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action ==
                                                            "document_assembled"))
     assert event.actor_id == office.id and event.details["number"] == 1
@@ -81,14 +93,14 @@ def test_reassembling_never_touches_the_published_version(app, document_storage)
     first = assemble_document(cycle, office)
     publish_version(cycle, 1, office)
     db.session.commit()
-    kept = {v.file_path: version_path(v).read_bytes() for v in first}
+    kept = {v.id: stored_bytes(v) for v in first}
     second = assemble_document(cycle, office)
     db.session.commit()
     assert {v.number for v in second} == {2}
-    assert {v.file_path for v in second}.isdisjoint(kept)
+    assert {v.id for v in second}.isdisjoint(kept)
     assert all(v.is_published for v in first) and not any(v.is_published for v in second)
-    for path, data in kept.items():
-        assert (document_storage / path).read_bytes() == data
+    for version_id, data in kept.items():
+        assert db.session.get(DocumentBlob, version_id).data == data
     publish_version(cycle, 2, office)
     db.session.commit()
     assert [v.number for v in versions() if v.is_published] == [2, 2, 2]
@@ -115,12 +127,12 @@ def test_a_crash_mid_assembly_leaves_no_file_and_no_version(app, document_storag
     office, cycle = user(OFFICE), cycle_of(2021)
     publish_version(cycle, assemble_document(cycle, office)[0].number, office)
     db.session.commit()
-    files_before, rows_before = stored_files(document_storage), fingerprint()
+    files_before, rows_before = stored(document_storage), fingerprint()
     crashing_renderer(monkeypatch, DocumentFormat.PDF)  # after the DOCX was written whole
     with pytest.raises(RuntimeError, match="disk on fire"):
         assemble_document(cycle, office)
     db.session.rollback()
-    assert stored_files(document_storage) == files_before  # no .part file, no DOCX either
+    assert stored(document_storage) == files_before  # no .part file, no DOCX either
     assert fingerprint() == rows_before
     assert [v.number for v in versions() if v.is_published] == [1, 1, 1]
 
@@ -134,7 +146,7 @@ def test_a_crash_in_a_job_fails_the_job_and_keeps_nothing(app, document_storage,
     assert result == {"documents_failed": 1}
     db.session.refresh(job)
     assert job.status == JobStatus.FAILED and "disk on fire" in job.error
-    assert versions() == [] and stored_files(document_storage) == []
+    assert versions() == [] and stored(document_storage) == []
 
 
 def test_a_crash_while_recording_removes_the_files(app, document_storage, monkeypatch):
@@ -147,7 +159,7 @@ def test_a_crash_while_recording_removes_the_files(app, document_storage, monkey
 
     monkeypatch.setattr(jobs, "record_assembly", broken)
     assert jobs.run_pending_assembly_jobs(clock.now())["documents_failed"] == 1
-    assert versions() == [] and stored_files(document_storage) == []
+    assert versions() == [] and stored(document_storage) == []
 
 
 def test_an_assembly_the_office_asked_for_sends_no_mail(app):
@@ -178,7 +190,7 @@ def test_a_job_assembles_with_progress_and_records_who_asked(app, document_stora
     made = versions()
     assert len(made) == 3 and all(v.locale == "en" and v.created_by_id == office.id
                                   for v in made)
-    assert "Part 1 Organisations and networks" in version_path(made[2]).read_text("utf-8")
+    assert "Part 1 Organisations and networks" in stored_bytes(made[2]).decode("utf-8")
     assert jobs.run_pending_assembly_jobs(clock.now()) == {}  # nothing left
 
 
@@ -275,4 +287,4 @@ def test_the_scheduler_tick_assembles_decided_cycles(app, document_storage):
     decide_everything(2026)
     summary = tick(clock.now())
     assert summary["documents_queued"] == 1 and summary["documents_assembled"] == 1
-    assert {v.number for v in versions()} == {1} and len(stored_files(document_storage)) == 3
+    assert {v.number for v in versions()} == {1} and len(stored(document_storage)) == 3

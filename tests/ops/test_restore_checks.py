@@ -1,6 +1,7 @@
 """A restore that checks itself: a torn or foreign file is refused with a plain message and
-nothing changed; after restoring, every document file the database records is checked, and
-/healthz reports missing ones; database files are private to their owner."""
+nothing changed; the documents are in the same file and each one's SHA-256 is checked (a
+damaged SQLite backup is refused before anything is copied); /healthz reports versions without
+their document; database files are private to their owner."""
 
 from __future__ import annotations
 
@@ -12,17 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.documents.operations import assemble_document
+from app.documents.versions import read_version
 from app.extensions import db
-from app.models import Cycle, DocumentFormat, User
-from tests.conftest import IS_POSTGRES, OFFICE, fingerprint
+from app.models import Cycle, DocumentBlob, DocumentFormat, User
+from tests.conftest import IS_POSTGRES, OFFICE, fingerprint, login
 from tests.ops.conftest import other_app
-
-
-@pytest.fixture()
-def storage(app, tmp_path) -> Path:
-    folder = tmp_path / "documents"
-    app.config["DOCUMENT_STORAGE"] = str(folder)
-    return folder
 
 
 def backup(runner, file: Path) -> None:
@@ -74,36 +69,74 @@ def test_a_sqlite_database_of_another_program_is_refused(app, runner, tmp_path):
     assert fingerprint() == unchanged
 
 
-def test_restore_names_document_files_that_are_not_there(
-        app, runner, client, storage, empty_database_url, tmp_path):
+def assembled(formats=(DocumentFormat.HTML, DocumentFormat.DOCX)) -> list:
     cycle = db.session.scalar(sa.select(Cycle).where(Cycle.year == 2021))
     office = db.session.scalar(sa.select(User).where(User.email == OFFICE))
-    made = assemble_document(cycle, office, formats=(DocumentFormat.HTML, DocumentFormat.DOCX))
+    made = assemble_document(cycle, office, formats=formats)
     db.session.commit()
+    return made
+
+
+def download(client, version) -> bytes:
+    response = client.get(f"/documents/2021/versions/{version.id}/file")
+    assert response.status_code == 200
+    return response.data
+
+
+def test_one_backup_file_brings_the_documents_back(
+        app, runner, empty_database_url, tmp_path):
+    made = assembled()
+    expected = {v.id: read_version(v) for v in made}
     file = tmp_path / "with-documents.backup"
     backup(runner, file)
+    assert not any(tmp_path.glob("**/*.html")) and not any(tmp_path.glob("**/*.docx"))
 
-    check = runner.invoke(args=["backup", "check"])
-    assert check.exit_code == 0 and "is there" in check.output
-    assert client.get("/healthz").get_json()["documents"] == {"missing": 0}
-
-    lost = storage / made[1].file_path
-    lost.unlink()  # the folder was not restored with the database
-    with other_app(empty_database_url, DOCUMENT_STORAGE=str(storage)) as target, \
-            target.app_context():
+    with other_app(empty_database_url) as target, target.app_context():
         restored = target.test_cli_runner().invoke(args=["backup", "restore", str(file)])
-        assert restored.exit_code == 1
-        assert "the database is restored, but 1 document file(s)" in restored.output
-        assert str(lost) in restored.output
-        assert f"version {made[1].id} (2021, no. {made[1].number}, DOCX)" in restored.output
+        assert restored.exit_code == 0, restored.output
+        login(client := target.test_client(), OFFICE)
+        for version in made:
+            assert download(client, version) == expected[version.id]
+        assert client.get("/healthz").get_json()["documents"] == {"missing": 0}
+        check = target.test_cli_runner().invoke(args=["backup", "check"])
+        assert check.exit_code == 0 and "matches its SHA-256" in check.output
 
-        body = target.test_client().get("/healthz")
-        assert body.status_code == 200  # the database serves; the files need an operator
-        assert body.get_json()["status"] == "degraded"
-        assert body.get_json()["documents"] == {"missing": 1}
 
-        again = target.test_cli_runner().invoke(args=["backup", "check"])
-        assert again.exit_code == 1 and "1 document file(s) are missing" in again.output
+def test_a_backup_with_a_damaged_document_is_not_taken_for_whole(
+        app, runner, empty_database_url, tmp_path):
+    made = assembled()
+    db.session.execute(sa.update(DocumentBlob).where(DocumentBlob.version_id == made[1].id)
+                       .values(data=b"edited behind the app's back"))
+    db.session.commit()
+    file = tmp_path / "damaged.backup"
+    backup(runner, file)
+    named = f"version {made[1].id} (2021, no. {made[1].number}, DOCX) does not match its SHA-256"
+
+    with other_app(empty_database_url) as target, target.app_context():
+        restored = target.test_cli_runner().invoke(args=["backup", "restore", str(file)])
+        assert restored.exit_code == 1 and named in restored.output
+        if IS_POSTGRES:  # pg_restore cannot be asked first: restored, then named, exit 1
+            assert "are missing or damaged: their downloads are refused" in restored.output
+            login(client := target.test_client(), OFFICE)
+            assert client.get(f"/documents/2021/versions/{made[1].id}/file").status_code != 200
+        else:  # the SQLite file is checked before any page is copied
+            assert "nothing was restored" in restored.output
+            assert sa.inspect(db.engine).get_table_names() == []
+
+
+def test_a_version_without_its_document_is_named_and_degrades_health(app, runner, client):
+    made = assembled()
+    assert client.get("/healthz").get_json()["documents"] == {"missing": 0}
+    db.session.execute(sa.delete(DocumentBlob).where(DocumentBlob.version_id == made[0].id))
+    db.session.commit()
+
+    body = client.get("/healthz")
+    assert body.status_code == 200  # the database serves; the document needs an operator
+    assert body.get_json()["status"] == "degraded"
+    assert body.get_json()["documents"] == {"missing": 1}
+    again = runner.invoke(args=["backup", "check"])
+    assert again.exit_code == 1 and "1 document(s) are missing or damaged" in again.output
+    assert f"version {made[0].id} (2021, no. 1, HTML) has no stored document" in again.output
 
 
 @pytest.mark.skipif(IS_POSTGRES, reason="SQLite keeps the database in a file")
