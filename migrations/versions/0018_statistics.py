@@ -2,7 +2,7 @@
 tables into the review's appendix (off by default)
 
 Revision ID: 0018_statistics
-Revises: 0016_ops
+Revises: 0017_block_vote
 Create Date: 2026-12-04 03:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0018_statistics'
-down_revision = '0016_ops'
+down_revision = '0017_block_vote'
 branch_labels = None
 depends_on = None
 

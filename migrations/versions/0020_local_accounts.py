@@ -1,14 +1,14 @@
 """local accounts: one-time links (invitation, forgotten password) and the TOTP second factor
 
 Revision ID: 0020_local_accounts
-Revises: 0016_ops
+Revises: 0019_oidc
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0020_local_accounts'
-down_revision = '0016_ops'
+down_revision = '0019_oidc'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """documents: the bytes of each assembled version move from instance/documents/ into the database
 
 Revision ID: 0021_document_blobs
-Revises: 0016_ops
+Revises: 0020_local_accounts
 
 Every version's file (DOCUMENT_STORAGE, else instance/documents/, plus the path recorded for the
 version) is read and inserted into `document_blobs`. A file that is missing is named on stderr
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0021_document_blobs'
-down_revision = '0016_ops'
+down_revision = '0020_local_accounts'
 branch_labels = None
 depends_on = None
 
