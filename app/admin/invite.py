@@ -15,6 +15,7 @@ from app.admin.invite_operations import create_invited_user
 from app.admin.views import bp, load_user, portfolio_choices, refused, require_admin
 from app.auth.account_forms import TotpActionForm
 from app.auth.account_operations import invite_user
+from app.auth.oidc import local_passwords_allowed, provider_name
 from app.errors import ValidationFailed
 from app.extensions import db
 
@@ -36,11 +37,23 @@ def _form_page(form: UserInviteForm, status: int = 200):
                            action=url_for("admin.invite_new_user")), status
 
 
+def _refuse_without_passwords():
+    """With password sign-in off, an invitation to choose a password is refused, saying why."""
+    if not local_passwords_allowed():
+        flash(_("Innlogging med passord er slått av, så ingen invitasjon er sendt. Nye brukere "
+                "logger inn med %(name)s; legg dem inn med «Ny bruker» eller gi gruppene deres "
+                "en rolle.", name=provider_name()), "error")
+        return redirect(url_for(".users"))
+    return None
+
+
 @bp.get("/users/invite")
 @login_required
 def new_invitation():
     """The form for an account the person sets a password for themselves."""
     require_admin()
+    if (refused_ := _refuse_without_passwords()) is not None:
+        return refused_
     return _form_page(UserInviteForm(portfolios=portfolio_choices()))
 
 
@@ -49,6 +62,8 @@ def new_invitation():
 def invite_new_user():
     """Create the account without a password and send the invitation."""
     require_admin()
+    if (refused_ := _refuse_without_passwords()) is not None:
+        return refused_
     form = UserInviteForm(portfolios=portfolio_choices())
     if not form.validate_on_submit():
         return _form_page(form, 400)
@@ -70,6 +85,8 @@ def invite_new_user():
 def reinvite_user(user_id: int):
     """Send a new invitation (an earlier one stops working)."""
     user = load_user(user_id)
+    if (refused_ := _refuse_without_passwords()) is not None:
+        return refused_
     if not TotpActionForm().validate_on_submit():
         return redirect(url_for(".edit_user", user_id=user.id))
     invite_user(current_user, user)  # a deactivated account: 409 from the error handler

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import account_operations as ops
-from app.auth import throttle, totp
+from app.auth import oidc, throttle, totp
 from app.auth.account_challenge import PENDING, pending_user
 from app.auth.account_forms import (
     ForgotPasswordForm,
@@ -37,6 +37,13 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _passwords_off():
+    """The answer of every password page while single sign-on is the only way in: 403 naming
+    the way that works (a link to set a password nobody can use would only confuse)."""
+    return render_error(403, _("Innlogging med passord er slått av. Bruk «Logg inn med "
+                               "%(name)s».", name=oidc.provider_name()))
+
+
 def _private(page: str, status: int = 200):
     """A page whose address or text holds a secret: never cached, never sent as a referrer."""
     return page, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -48,6 +55,8 @@ def _private(page: str, status: int = 200):
 @bp.route("/forgot", methods=["GET", "POST"])
 def forgot_password():
     """Ask for a link to set a new password; the answer never tells if the address is known."""
+    if not oidc.local_passwords_allowed():
+        return _passwords_off()
     form = ForgotPasswordForm()
     if request.method == "GET" or not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
@@ -67,6 +76,8 @@ def forgot_password():
 @bp.route("/account/<token>", methods=["GET", "POST"])
 def account_link(token: str):
     """Set one's own password through an invitation or a forgotten-password link."""
+    if not oidc.local_passwords_allowed():
+        return _passwords_off()
     record = ops.find_valid_token(token)
     if record is None:
         return _private(render_template("auth/link_invalid.html"), 404)

@@ -133,7 +133,7 @@ def test_closing_submission_says_what_it_does_first(app, client):
     assert response.location.endswith(f"/cycles/{year}/lifecycle/close_submissions")
     assert fingerprint() == before
     confirm = client.get(response.location).get_data(as_text=True)
-    assert "Gjennomgangen går over til behandling hos kontoret." in confirm
+    assert "Gjennomgangen får status «Under behandling»" in confirm
     assert "vurderinger er ikke sendt inn ennå" in confirm and 'id="not-submitted"' in confirm
     response = post(client, f"/cycles/{year}/lifecycle",
                     {"transition": "close_submissions", "confirmed": "1"})

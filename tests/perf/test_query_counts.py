@@ -57,6 +57,11 @@ NOT_COMPARED = {
     # The published PDF and DOCX, read from disk after one query (the same one as
     # documents.publication, which is compared); rendering them for 2,000 arenas takes minutes.
     "documents.publication_file": "stored PDF/DOCX files",
+    # Single sign-on is off in these databases (no provider to send anyone to); the two
+    # routes read one user by subject or e-mail, whatever the number of arenas.
+    # tests/auth_oidc runs them against a real provider.
+    "auth.oidc_login": "single sign-on is not configured here",
+    "auth.oidc_callback": "single sign-on is not configured here",
 }
 EXPECTED_STATUS = {"main.index": 302,  # it only sends each role to its own start page
                    "council.current_case": 302}  # and a secretary on to the current case
@@ -172,6 +177,10 @@ def add_extras() -> tuple[str, dict[str, str]]:
     assemble_document(cycle, office, formats=(DocumentFormat.HTML,))
     publish_version(cycle, 1, office)
     calendar = create_calendar_token(user(CONTACT))
+    from app.auth.oidc_operations import GroupMappingInput, create_group_mapping
+    from workflows.roles import Role
+
+    create_group_mapping(None, GroupMappingInput(group_id="perf-kontakter", role=Role.CONTACT))
     tokens = {role: create_api_token(user(email), "perf")[0] for role, email in ROLES.items()}
     db.session.commit()
     return calendar, tokens
@@ -186,7 +195,14 @@ def first_visible(rows, viewer):
 
 def url_values(calendar: str) -> dict[str, dict[str, list]]:
     """Per caller, values for every URL argument name, chosen the same way in both databases."""
-    from app.models import Assessment, Cycle, CycleStatus, DocumentVersion, Portfolio
+    from app.models import (
+        Assessment,
+        Cycle,
+        CycleStatus,
+        DocumentVersion,
+        OidcGroupMapping,
+        Portfolio,
+    )
     from app.models.council import CaseItem, CouncilCase
 
     cycles = db.session.scalars(sa.select(Cycle).order_by(Cycle.year.desc())).all()
@@ -214,6 +230,7 @@ def url_values(calendar: str) -> dict[str, dict[str, list]]:
         "proposal_id": [item.proposals[0].id, item.proposals[1].id,
                         items[1][0].proposals[0].id],
         "chart": ["decisions", "ratings-influence"],  # a statistics chart's CSV
+        "mapping_id": [db.session.scalar(sa.select(OidcGroupMapping.id))],  # sign-in group
     }
     states = list(dict.fromkeys(a.state for a in rows))
     viewers = {role: user(email) for role, email in ROLES.items()} | {"anonymous": None}

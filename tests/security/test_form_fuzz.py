@@ -164,6 +164,16 @@ def totp_pending() -> dict:
     return {}
 
 
+def sign_in_group() -> dict:
+    """A single sign-on group row to edit or delete."""
+    from app.auth.oidc_operations import GroupMappingInput, create_group_mapping
+    from workflows.roles import Role
+
+    mapping = create_group_mapping(None, GroupMappingInput(
+        group_id="fuzz-kontakter", role=Role.CONTACT, description="Kontaktpersoner"))
+    return {"mapping_id": mapping.id}
+
+
 def new_term() -> dict:
     """A nine-seat term covering the open cycle's meeting, with one party and free seats."""
     term = create_term(user(SECRETARY), "Fuzzrådet", date(2023, 10, 1), date(2027, 9, 30), 9)
@@ -246,6 +256,12 @@ TARGETS = {
                                     fill=(("email", "fuzz.ny@bergen.example"),)),
     "admin.reinvite_user": Target(ADMIN, "/admin/users/{user_id}/edit"),
     "admin.deactivate_user": Target(ADMIN, "/admin/users/{user_id}/edit"),
+    "admin.create_oidc_group": Target(ADMIN, "/admin/sign-in-groups/new",
+                                      fill=(("group_id", "fuzz-ny-gruppe"),)),
+    "admin.update_oidc_group": Target(ADMIN, "/admin/sign-in-groups/{mapping_id}/edit",
+                                      sign_in_group),
+    "admin.delete_oidc_group": Target(ADMIN, "/admin/sign-in-groups/{mapping_id}/edit",
+                                      sign_in_group),
     "admin.save_settings": Target(ADMIN, "/admin/settings"),
     "admin.unarchive_portfolio": Target(ADMIN, "/admin/portfolios/{portfolio_id}/edit",
                                         archived_portfolio),
@@ -259,7 +275,8 @@ TARGETS = {
     "arenas.update": Target(OFFICE, "/arenas/{arena_id}/edit", fill=(("member_since", "2020"),)),
     "arenas.upload": Target(OFFICE, "/arenas/import", fill=(("file", (csv_bytes(
         [row(key="fuzz-arena", name="Fuzz-arena")]), "arenaer.csv")),)),
-    "assessments.save": Target(CONTACT, "/assessments/{draft_id}"),
+    "assessments.save": Target(CONTACT, "/assessments/{draft_id}",
+                               fill=(("yearly_cost", "25000"),)),
     "assessments.transition": Target(OFFICE, "/assessments/{in_review_id}"),
     "assessments.unchanged": Target(CONTACT, "/assessments/{draft_id}"),
     "assessments.sign_off_many": Target(COMMISSIONER, "/assessments/sign-off"),
