@@ -85,18 +85,20 @@ def _needs_doing_first(row: ContactRow) -> tuple:
     return (_STATE_ORDER.get(row.state, 2), row.deadline or date.max, -row.year, row.arena)
 
 
-def next_waiting(user, after_id: int | None = None) -> Assessment | None:
-    """The first assessment (by arena name) still waiting for `user`'s sign-off, other than
-    `after_id`: where the commissioner goes after signing one off."""
-    return db.session.scalar(
-        sa.select(Assessment)
+def next_waiting(user, after_id: int | None = None) -> sa.Row | None:
+    """(id, name) of the first assessment (by arena name) still waiting for `user`'s sign-off,
+    other than `after_id`: where the commissioner goes after signing one off. One statement,
+    whether or not one waits (nothing more is loaded for the link)."""
+    return db.session.execute(
+        sa.select(Assessment.id, Arena.name)
+        .select_from(Assessment)
         .join(Assessment.cycle)
         .join(Assessment.arena)
         .where(_in_portfolios(user.portfolio_ids), Cycle.status.in_(ACTIVE_CYCLE_STATES),
                Assessment.state == AssessmentState.SUBMITTED, Assessment.id != (after_id or 0))
         .order_by(Arena.name)
         .limit(1)
-    )
+    ).first()
 
 
 def assessments_awaiting_sign_off(user) -> list[Assessment]:

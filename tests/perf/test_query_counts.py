@@ -64,7 +64,13 @@ NOT_COMPARED = {
     "auth.oidc_callback": "single sign-on is not configured here",
 }
 EXPECTED_STATUS = {"main.index": 302,  # it only sends each role to its own start page
-                   "council.current_case": 302}  # and a secretary on to the current case
+                   "council.current_case": 302,  # and a secretary on to the current case
+                   # a POST-only address opened in the browser: back to the page it belongs to
+                   "assessments.back_to_page": 302,
+                   # no one is halfway through a sign-in here: back to the login page
+                   "auth.second_factor": 302,
+                   # the value is no one-time link (it is the calendar's): the one refusal page
+                   "auth.account_link": 404}
 # More than one request per rule: filters, other formats, a later page.
 QUERY_STRINGS = {
     "cycles.dashboard": ["", "?state=returned"],
