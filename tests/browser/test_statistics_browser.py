@@ -39,7 +39,9 @@ def watched(page: Page) -> Page:
 
 def check_charts(page: Page) -> None:
     charts = page.evaluate(CHARTS_JS)
-    assert len(charts) >= 7
+    # the demo gives no costs: its three cost charts (kind, portfolio, trend) are a sentence each
+    empty = page.locator("section[data-chart] .stats-empty").count()
+    assert empty == 3 and len(charts) == page.locator("section[data-chart]").count() - empty >= 5
     for chart in charts:
         assert chart["role"] == "img" and chart["label"], chart
         assert chart["width"] > 200 and chart["height"] > 100, chart
@@ -101,7 +103,7 @@ def test_appendix_images_in_the_document_preview(page: Page, live_server: str, l
         login(page, live_server, OFFICE)
         page.goto(f"{live_server}/documents/2021/preview")
         images = page.locator(".review-statistics img")
-        assert images.count() >= 7
+        assert images.count() >= 5  # the charts with something to show (the demo has no costs)
         sizes = images.evaluate_all(IMAGES_JS)
         assert all(done and natural > 0 and shown > 0 for done, natural, shown in sizes), sizes
         assert page.evaluate("() => window.__csp") == []
