@@ -74,9 +74,14 @@ class SchemaChecker:
             if name not in value:
                 found[_join(path, name)] = _("Feltet må fylles ut.")
         extra = schema.get("additionalProperties", True)
+        required = set(schema.get("required", ()))
         for name, item in value.items():
             if name in properties:
-                self._check(item, self._resolve(properties[name]), _join(path, name), found)
+                resolved = self._resolve(properties[name])
+                if item is None and name in required and not _allows_null(resolved):
+                    found[_join(path, name)] = _("Feltet må fylles ut.")  # null is not a value
+                    continue
+                self._check(item, resolved, _join(path, name), found)
             elif extra is False:
                 found[_join(path, name)] = _("Ukjent felt.")
             elif isinstance(extra, dict):
@@ -93,6 +98,12 @@ class SchemaChecker:
         if items:
             for index, item in enumerate(value):
                 self._check(item, self._resolve(items), f"{path}[{index}]", found)
+
+
+def _allows_null(schema: dict) -> bool:
+    types = schema.get("type", [])
+    types = types if isinstance(types, list) else [types]
+    return "null" in types or bool(schema.get("nullable", False))
 
 
 def _join(path: str, name: str) -> str:

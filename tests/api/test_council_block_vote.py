@@ -130,12 +130,13 @@ def test_the_openapi_document_describes_the_block_vote(client, tokens):
 # --- an empty date is required, not a format error or "outside the term" ---------------------
 @pytest.mark.parametrize(("lang", "message"), [("nb", "Feltet må fylles ut."),
                                                ("en", "This field is required.")])
-@pytest.mark.parametrize("value", ["", None])
+@pytest.mark.parametrize("value", ["", "missing", "null"])
 def test_an_empty_meeting_date_is_required(client, tokens, case, lang, message, value):
     cycle = open_cycle()
     body_in = {"cycle_year": cycle.year, "term_id": db.session.get(CaseItem, case["items"][0])
-               .case.term_id, "case_number": "99/26", "title": "Ny sak", "meeting_date": value}
-    if value is None:
+               .case.term_id, "case_number": "99/26", "title": "Ny sak",
+               "meeting_date": None if value == "null" else value}
+    if value == "missing":
         del body_in["meeting_date"]
     before = fingerprint()
     body = assert_problem(call(client, "POST", "/api/v1/council/cases", tokens["secretary"],
