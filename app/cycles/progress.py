@@ -215,6 +215,11 @@ def _table_query(cycle: Cycle):
     )
 
 
+def previous_year(cycle: Cycle) -> int | None:
+    """The year of the cycle before `cycle` (what it is compared with), if any."""
+    return db.session.scalar(sa.select(sa.func.max(Cycle.year)).where(Cycle.year < cycle.year))
+
+
 def dashboard_table(cycle: Cycle, state: AssessmentState | None = None) -> tuple[Progress, list]:
     """The dashboard's counts (the whole cycle) and its table (only assessments in `state`,
     if given), from one read of the cycle's assessments."""
@@ -236,8 +241,11 @@ def table_rows(progress: Progress, records: list) -> list[tuple]:
     states = labels_for(STATE_LABELS)
     recommendations = {None: EMPTY} | {
         r.value: label for r, label in labels_for(RECOMMENDATION_LABELS).items()}
+    earlier = previous_year(progress.cycle)
+    unchanged_tag = (_("Uendret fra i fjor") if earlier == progress.cycle.year - 1
+                     else _("Uendret fra %(year)s", year=earlier))
     flags = ((tag("danger", _("Forfalt")), tag("warning", _("Avvik fra anbefaling")),
-              tag("info", _("Uendret fra i fjor"))))
+              tag("info", unchanged_tag)))
     tags: dict[tuple, Markup] = {}
     arena_portfolio_ids = progress.portfolio_ids
     codes: dict[tuple[int, ...], Markup] = {}  # by portfolio ids (few distinct ones)

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from app.cycles.checklist import cycle_checklist
 from app.cycles.forms import CycleSettingsForm
 from app.cycles.operations import update_cycle_settings
-from app.cycles.progress import STATE_ORDER, contact_rows, dashboard_table
+from app.cycles.progress import STATE_ORDER, contact_rows, dashboard_table, previous_year
 from app.extensions import db
 from app.labels import REMINDER_KIND_LABELS
 from app.models import Cycle
@@ -67,11 +67,6 @@ def dashboard(year: int):
                            contact_rows=contact_rows(progress),
                            states=STATE_ORDER,
                            state_filter=state_filter)
-
-
-def previous_year(cycle: Cycle) -> int | None:
-    """The year of the cycle before `cycle` (what its document is compared with), if any."""
-    return db.session.scalar(db.select(db.func.max(Cycle.year)).where(Cycle.year < cycle.year))
 
 
 @bp.route("/<int:year>/settings", methods=["GET", "POST"])

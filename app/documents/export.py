@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app import labels
 from app.clock import OSLO
+from app.cycles.progress import previous_year
 from app.documents.builder import norwegian_key
 from app.extensions import db
 from app.formula_guard import csv_row, xlsx_row
@@ -60,11 +61,22 @@ def headers(cycle: Cycle) -> list[str]:
     criteria = [h for c in cycle.criteria_set.criteria for h in _criterion_headers(c)]
     return [_("Arena"), _("Type"), org_label("portfolio_label"), _("Status"), *criteria,
             _("Årlig kostnad (kr)"), _("Anbefaling"), _("Begrunnelse for anbefalingen"),
-            _("Videreført fra i fjor"), _("Uendret fra i fjor – kommentar"),
+            *_carried_headers(cycle),
             _("Til %(council)s", council=org_label("council_label")), _("Vedtak"),
             _("Vedtakstekst"), _("Vedtaket gjelder fra"), _("Opprettet"), _("Sendt inn"),
             *_sign_off(cycle, _("Godkjent av %(head)s", head=org_label("head_label").lower())),
             _("Godkjent"), _("Vedtatt"), _("Sist endret")]
+
+
+def _carried_headers(cycle: Cycle) -> list[str]:
+    """The two columns about last year's answers, naming the cycle they came from."""
+    earlier = previous_year(cycle)
+    if earlier == cycle.year - 1:
+        return [_("Videreført fra i fjor"), _("Uendret fra i fjor – kommentar")]
+    if earlier is not None:
+        return [_("Videreført fra %(year)s", year=earlier),
+                _("Uendret fra %(year)s – kommentar", year=earlier)]
+    return [_("Videreført fra forrige gjennomgang"), _("Uendret – kommentar")]
 
 
 def _sign_off(cycle: Cycle, value: Value) -> list[Value]:

@@ -110,3 +110,18 @@ def test_export_names_a_sign_off_only_when_the_cycle_has_one(client):
     assert len(without) == len(with_step) - 1 and "Godkjent" in without
     text = client.get("/documents/2026/export.csv").data.decode("utf-8-sig")
     assert {len(r) for r in csv.reader(io.StringIO(text), delimiter=";")} == {len(without)}
+
+
+def test_export_and_dashboard_name_the_cycle_last_years_answers_came_from(client):
+    """The demo's open year, 2026, follows 2021: its columns say 2021, not "i fjor" (the year
+    right after says "i fjor": tests/cycles/test_running_the_year.py); the first year names
+    no year."""
+    login(client, OFFICE)
+    header = _export_header(client, 2026)
+    assert "Videreført fra 2021" in header and "Uendret fra 2021 – kommentar" in header
+    assert not any("i fjor" in h for h in header)
+    first = _export_header(client, 2021)  # nothing before it in the demo
+    assert "Videreført fra forrige gjennomgang" in first and "Uendret – kommentar" in first
+    from app.cycles.progress import previous_year
+
+    assert previous_year(cycle(2026)) == 2021 and previous_year(cycle(2021)) is None
