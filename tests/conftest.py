@@ -165,10 +165,11 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-@pytest.fixture()
-def app(database_url) -> Iterator[Flask]:
-    """The app on a fresh copy of the demo database, with an app context pushed."""
-    application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+@contextmanager
+def running_app(database_url: str, **settings) -> Iterator[Flask]:
+    """The app on `database_url` with `settings` and an app context pushed; the connections
+    are closed afterwards. What every fixture of an app on a demo database builds on."""
+    application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **settings)
     application.test_client_class = IsolatedClient
     # The test's own SQLite transactions begin DEFERRED, so they never hold the write lock
     # that a request (another connection) needs; PostgreSQL ignores this.
@@ -176,6 +177,13 @@ def app(database_url) -> Iterator[Flask]:
         yield application
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture()
+def app(database_url) -> Iterator[Flask]:
+    """The app on a fresh copy of the demo database, with an app context pushed."""
+    with running_app(database_url) as application:
+        yield application
 
 
 @pytest.fixture()

@@ -10,13 +10,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from app import create_app
-from app.database import read_only_transactions
 from app.extensions import db
 from app.models import User
 from app.notifications.delivery import deliver_pending
-from config import TestConfig
-from tests.conftest import IsolatedClient
+from tests.conftest import running_app
 
 BASE_URL = "https://arenaer.kommune.example"
 LINK_RE = re.compile(re.escape(BASE_URL) + r"(/auth/account/[A-Za-z0-9_-]{43})")
@@ -26,14 +23,9 @@ NEW_PASSWORD = "en lang og god setning"
 @pytest.fixture()
 def app(database_url, smtp_server) -> Iterator[Flask]:
     """The app on a fresh demo database, sending mail to `smtp_server`."""
-    application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url,
-                             MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_TIMEOUT=5,
-                             BASE_URL=BASE_URL)
-    application.test_client_class = IsolatedClient
-    with application.app_context(), read_only_transactions():
+    with running_app(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port,
+                     MAIL_TIMEOUT=5, BASE_URL=BASE_URL) as application:
         yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 def mail_to(smtp_server, address: str) -> list:

@@ -9,12 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
-from app.database import read_only_transactions
-from app.extensions import db
-from config import TestConfig
 from tests.auth_oidc.provider import Provider, oidc_settings, running_provider
-from tests.conftest import IsolatedClient
+from tests.conftest import running_app
 
 
 @pytest.fixture()
@@ -32,13 +28,8 @@ def settings() -> dict:
 @pytest.fixture()
 def oidc_app(database_url, provider, settings) -> Iterator[Flask]:
     """The app on a fresh demo database, with single sign-on through `provider`."""
-    application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url,
-                             **oidc_settings(provider, **settings))
-    application.test_client_class = IsolatedClient
-    with application.app_context(), read_only_transactions():
+    with running_app(database_url, **oidc_settings(provider, **settings)) as application:
         yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture()

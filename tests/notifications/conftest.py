@@ -10,13 +10,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from app import create_app
-from app.database import read_only_transactions
 from app.extensions import db
 from app.models import MessageStatus, OutboxMessage, User
 from app.notifications.outbox import queue_mail
-from config import TestConfig
-from tests.conftest import IsolatedClient
+from tests.conftest import running_app
 
 T0 = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # 08:00 in Oslo on the demo's Monday
 
@@ -31,13 +28,8 @@ def mail_settings(smtp_server) -> dict:
 @pytest.fixture()
 def app(database_url, smtp_server) -> Iterator[Flask]:
     """The app on a fresh demo database, sending mail to `smtp_server`."""
-    application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url,
-                             **mail_settings(smtp_server))
-    application.test_client_class = IsolatedClient
-    with application.app_context(), read_only_transactions():
+    with running_app(database_url, **mail_settings(smtp_server)) as application:
         yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 _FIRST_ID = {"value": 0}

@@ -14,13 +14,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from app import create_app
-from app.database import read_only_transactions
 from app.extensions import db
 from app.models import Assessment, Cycle, OutboxMessage, User
 from app.scheduler.jobs import tick
-from config import TestConfig
-from tests.conftest import IsolatedClient
+from tests.conftest import running_app
 from workflows.assessment import AssessmentState
 from workflows.reminders import OSLO
 from workflows.roles import Role
@@ -38,13 +35,8 @@ def mail_settings(port: int) -> dict:
 @pytest.fixture()
 def app(database_url, smtp_server) -> Iterator[Flask]:
     """The app on a fresh demo database, sending mail to `smtp_server`."""
-    application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url,
-                             **mail_settings(smtp_server.port))
-    application.test_client_class = IsolatedClient
-    with application.app_context(), read_only_transactions():
+    with running_app(database_url, **mail_settings(smtp_server.port)) as application:
         yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 def oslo(text: str) -> datetime:
