@@ -450,3 +450,10 @@ def test_saving_a_contact_without_portfolio_warns(client):
     assert response.status_code == 302 and user("nina@test.example").portfolio_ids == set()
     html = client.get("/admin/users").get_data(as_text=True)
     assert "Nina Ny er kontaktperson, men er ikke knyttet til noen byrådsavdelinger." in html
+
+
+def test_without_single_sign_on_the_user_list_offers_no_group_mapping(client):
+    login(client, ADMIN)
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "Inviter bruker" in page  # passwords are the way in here
+    assert "/admin/sign-in-groups" not in page and "Grupper for felles innlogging" not in page

@@ -35,7 +35,7 @@ def published_cycle(year: int) -> Cycle:
 
 
 def _page(stats: CycleStatistics, public: bool):
-    svgs = {c.key: inline_svg(c) for c in stats.charts}
+    svgs = {c.key: inline_svg(c) for c in stats.charts if not c.empty}  # the empty: a sentence
     return render_template("statistics/cycle.html", stats=stats, cycle=stats.cycle, svgs=svgs,
                            public=public)
 

@@ -48,6 +48,7 @@ def test_with_passwords_off_no_page_offers_a_password(oidc_client, provider):
                    email_verified=True).status_code == 302
     users = oidc_client.get("/admin/users").get_data(as_text=True)
     assert "Inviter bruker" not in users and "/admin/users/invite" not in users
+    assert 'href="/admin/sign-in-groups"' in users  # the group mapping, with single sign-on on
     response = oidc_client.get("/admin/users/invite")
     assert response.status_code == 302 and response.location.endswith("/admin/users")
     page = oidc_client.get(response.location).get_data(as_text=True)

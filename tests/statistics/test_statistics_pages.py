@@ -325,3 +325,27 @@ def test_the_cycle_list_links_each_cycles_statistics(client, email, shown):
     page = client.get("/cycles/").get_data(as_text=True)
     assert ('href="/statistics/2021"' in page) is shown
     assert (f'href="/statistics/{OPEN_YEAR}"' in page) is shown
+
+
+def test_a_cycle_without_assessments_yet_says_so_in_every_chart(client):
+    """A planned cycle has no assessments until it opens: no chart to draw, a sentence each
+    (pygal cannot draw a stacked chart with no series at all)."""
+    from app.cycles.operations import create_cycle
+    from app.models import User
+
+    office = db.session.scalar(sa.select(User).where(User.email == OFFICE))
+    create_cycle(office, 2031)
+    db.session.commit()
+    login(client, OFFICE)
+    response = client.get("/statistics/2031")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    sections = dict(re.findall(r'data-chart="([^"]+)">(.*?)</section>', page, flags=re.S))
+    own = {key: body for key, body in sections.items() if not key.startswith("trend-")}
+    assert len(own) >= 4, sections.keys()  # cost per kind and portfolio, ratings, decisions
+    for key, body in own.items():
+        assert "stats-empty" in body and "<svg" not in body, key
+    # the trend covers the register's other cycles: it still has arenas to draw
+    assert "<svg" in sections["trend-arenas"]
+    assert "Gjennomgangen har ingen vurderinger ennå." in page
+    assert read_csv(client.get("/statistics/2031/decisions.csv"))[0][0] == "Anbefaling"
