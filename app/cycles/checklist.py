@@ -104,8 +104,19 @@ def _head_missing(cycle: Cycle) -> Callable[[str], str]:
     if cycle.requires_sign_off:
         return lambda name: _("«%(name)s» har ingen %(head)s: ingen kan godkjenne vurderingene, "
                               "og ingen får varsel når de er forsinket.", name=name, head=head)
-    return lambda name: _("«%(name)s» har ingen %(head)s som får varsel når vurderingene er "
-                          "forsinket.", name=name, head=head)
+    office = _lower("council_office_label")
+    return lambda name: _("«%(name)s» har ingen %(head)s, så varselet om forsinkede vurderinger "
+                          "går til %(office)s i stedet.", name=name, head=head, office=office)
+
+
+def _head_fix(cycle: Cycle) -> Callable[[str], str]:
+    head = _lower("head_label")
+    if cycle.requires_sign_off:
+        return lambda name: _("En administrator gir en bruker rollen %(head)s for «%(name)s» "
+                              "under Brukere, eller du slår av godkjenningen i innstillingene.",
+                              head=head, name=name)
+    return lambda name: _("En administrator gir en bruker rollen %(head)s for «%(name)s» under "
+                          "Brukere.", head=head, name=name)
 
 
 def _people_checks(cycle: Cycle) -> list[Check]:
@@ -119,10 +130,7 @@ def _people_checks(cycle: Cycle) -> list[Check]:
                        "under Brukere.", name=name),
         _("Alle %(portfolios)s har en kontaktperson.", portfolios=portfolios_word), blocking=True)
     checks += _per_portfolio(
-        portfolios, Role.COMMISSIONER, "heads", _head_missing(cycle),
-        lambda name: _("En administrator gir en bruker rollen %(head)s for «%(name)s» under "
-                       "Brukere, eller du slår av godkjenningen i innstillingene.",
-                       head=head, name=name),
+        portfolios, Role.COMMISSIONER, "heads", _head_missing(cycle), _head_fix(cycle),
         _("Alle %(portfolios)s har en %(head)s som godkjenner og får varsler.",
           portfolios=portfolios_word, head=head) if cycle.requires_sign_off else
         _("Alle %(portfolios)s har en %(head)s som får varsler.", portfolios=portfolios_word,

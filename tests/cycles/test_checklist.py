@@ -127,9 +127,10 @@ def test_without_a_sign_off_step_a_missing_head_only_loses_the_warning_mail(fjor
     cycle.requires_sign_off = False
     db.session.commit()
     heads = item(page(fjordvik), "heads")
-    assert heads[0].startswith(
-        "false: «Helse og omsorg» har ingen kommunalsjef som får varsel når vurderingene er "
-        "forsinket.")
+    assert heads[0] == (
+        "false: «Helse og omsorg» har ingen kommunalsjef, så varselet om forsinkede vurderinger "
+        "går til politisk sekretariat i stedet. En administrator gir en bruker rollen "
+        "kommunalsjef for «Helse og omsorg» under Brukere.")  # sign-off is off already
 
 
 def test_an_inactive_contact_does_not_count(fjordvik):
