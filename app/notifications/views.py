@@ -17,6 +17,7 @@ from app.notifications.defaults import (
     DEFAULTS,
     LOCALE_NAMES,
     LOCALES,
+    ONE_TIME_LINK_TEMPLATES,
     PLACEHOLDER_HINTS,
     PLACEHOLDERS,
     TEMPLATE_TITLES,
@@ -76,7 +77,7 @@ def render_log(heading: str, wanted: queries.LogFilter, form=None, status: int =
     return render_template(
         "notifications/log.html", heading=heading, messages=messages, form=form,
         status_labels=STATUS_LABELS, status_colours=STATUS_COLOURS, kind_label=kind_label,
-        backlog=backlog(), give_up_label=give_up_label(),
+        backlog=backlog(), give_up_label=give_up_label(), one_time_kinds=ONE_TIME_LINK_TEMPLATES,
         prev_url=page_url(messages.prev_num), next_url=page_url(messages.next_num),
     ), status
 
@@ -143,6 +144,10 @@ def resend(message_id: int):
     """Queue a copy of one message; the deliverer sends it on its next pass."""
     require_office()
     message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if message.kind in ONE_TIME_LINK_TEMPLATES:  # its link is gone: a copy would carry none
+        flash(_("En engangslenke sendes ikke på nytt. Send en ny invitasjon fra brukerens side, "
+                "eller be personen bruke «Glemt passord?»."), "error")
+        return redirect(safe_next(request.form.get("next"), url_for(".log")), 303)
     resend_message(current_user, message)
     db.session.commit()
     flash(_("En ny kopi av e-posten til %(to)s er lagt i køen.", to=message.to_email), "success")

@@ -218,3 +218,25 @@ def test_the_council_office_previews_the_invitation_with_real_values(app, client
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Bergen kommunes løsning" in text and "Lenken virker i 72 timer" in text
+
+
+def test_the_mail_log_does_not_resend_a_one_time_link(app, client, smtp_server):
+    """Its link is gone from the log once sent: a copy would reach the person without one."""
+    from app.models import OutboxMessage
+    from tests.conftest import OFFICE
+
+    _invited_link(app, client, smtp_server)
+    sent = db.session.scalar(sa.select(OutboxMessage).where(
+        OutboxMessage.to_email == NEW, OutboxMessage.kind == "account_invitation"))
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+    login(client, OFFICE)
+    log = client.get("/mail/").get_data(as_text=True)
+    table = log[log.index("<tbody"):]
+    row = table[table.index(NEW):].split("</tr>")[0]
+    assert "Ny lenke sendes fra brukerens side." in row
+    assert f"/mail/{sent.id}/resend" not in log
+    response = post(client, f"/mail/{sent.id}/resend", {"next": "/mail/"})
+    assert response.status_code == 303
+    assert "En engangslenke sendes ikke på nytt." in client.get("/mail/").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == count

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -125,3 +126,18 @@ def test_export_and_dashboard_name_the_cycle_last_years_answers_came_from(client
     from app.cycles.progress import previous_year
 
     assert previous_year(cycle(2026)) == 2021 and previous_year(cycle(2021)) is None
+
+
+@pytest.mark.parametrize("sign_off", [True, False])
+def test_opening_says_who_is_invited_as_the_cycle_is_set_up(client, sign_off):
+    from app.cycles.operations import create_cycle
+    from app.models import User
+
+    office = db.session.scalar(sa.select(User).where(User.email == OFFICE))
+    create_cycle(office, 2031, requires_sign_off=sign_off)
+    db.session.commit()
+    login(client, OFFICE)
+    page = client.get("/cycles/2031/lifecycle/open_cycle").get_data(as_text=True)
+    both = "Kontaktpersonene og de som godkjenner, får en invitasjon"
+    only = "Kontaktpersonene får en invitasjon på e-post med neste utsending."
+    assert (both in page) is sign_off and (only in page) is not sign_off
