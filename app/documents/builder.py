@@ -318,9 +318,11 @@ def _part_two(municipality: str, words: Sentences, sections: list[Section]) -> P
     cities = tuple(s for s in sections if s.part == 2)
     if not cities:
         return Part(2, words.text("part2"), (), ())
-    count = count_words(len(cities), words.locale)
-    intro = words.render("part2_intro", municipality=municipality, count=count,
-                         names=words.join([s.name for s in cities]))
+    names = words.join([s.name for s in cities])
+    intro = (words.render("part2_intro_one", municipality=municipality, names=names)
+             if len(cities) == 1 else
+             words.render("part2_intro", municipality=municipality,
+                          count=count_words(len(cities), words.locale), names=names))
     if not _agree(cities):
         return Part(2, words.text("part2"), (intro,), cities)
     first = cities[0]

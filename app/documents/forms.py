@@ -77,6 +77,7 @@ SENTENCE_LABELS = {
     "title": _l("Tittel"),
     "part1_intro": _l("Innledning til del 1"),
     "part2_intro": _l("Innledning til del 2"),
+    "part2_intro_one": _l("Innledning til del 2 (én vennskapsby)"),
     "responsible": _l("Hvem som har ansvaret"),
     "recommendation.continue": _l("Anbefaling: videreføre"),
     "recommendation.continue_and_strengthen": _l("Anbefaling: videreføre og styrke"),

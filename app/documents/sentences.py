@@ -18,6 +18,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "title": frozenset({"year", "municipality"}),
     "part1_intro": frozenset({"criteria", "head"}),
     "part2_intro": frozenset({"municipality", "count", "names"}),
+    "part2_intro_one": frozenset({"municipality", "names"}),  # one city: singular words
     "responsible": frozenset({"heads"}),
     **{f"recommendation.{o}": frozenset() for o in OUTCOMES},
     **{f"decision.{o}": frozenset({"council"}) for o in OUTCOMES},
@@ -31,6 +32,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "title": "Internasjonale samarbeidsarenaer – gjennomgang {year}",
         "part1_intro": "Arenaene i denne delen er vurdert etter {criteria}.",
         "part2_intro": "{municipality} har {count} vennskapsbyer: {names}.",
+        "part2_intro_one": "{municipality} har én vennskapsby: {names}.",
         "responsible": "{heads} har ansvar for å følge opp samarbeidet.",
         "recommendation.continue": "Det anbefales å videreføre samarbeidet.",
         "recommendation.continue_and_strengthen":
@@ -53,6 +55,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "title": "International cooperation arenas – review {year}",
         "part1_intro": "The arenas in this part are assessed on {criteria}.",
         "part2_intro": "{municipality} has {count} friendship cities: {names}.",
+        "part2_intro_one": "{municipality} has one friendship city: {names}.",
         "responsible": "Following up the cooperation is the responsibility of {heads}.",
         "recommendation.continue": "The recommendation is to continue the cooperation.",
         "recommendation.continue_and_strengthen":

@@ -53,6 +53,20 @@ def test_2021_has_every_arena_in_its_part_with_the_seeds_sentences(app):
     assert part2.joint_closing == ("Det anbefales å videreføre og styrke samarbeidet.",)
 
 
+@pytest.mark.parametrize("locale, sentence", [
+    ("nb", "Bergen kommune har én vennskapsby: Göteborg."),
+    ("en", "Bergen kommune has one friendship city: Göteborg.")])
+def test_a_single_friendship_city_is_counted_in_the_singular(app, locale, sentence):
+    for arena in db.session.scalars(sa.select(Arena).where(
+            Arena.kind == ArenaKind.FRIENDSHIP_CITY, Arena.name != "Göteborg")):
+        arena.kind = ArenaKind.NETWORK  # four of the five move to part 1
+    db.session.flush()
+    doc = build_review(cycle_of(2021).id, locale)
+    part2 = doc.parts[1]
+    assert [s.name for s in part2.sections] == ["Göteborg"]
+    assert (part2.joint or part2.intro)[0].startswith(sentence)
+
+
 def test_header_introduction_appendix_and_totals(app):
     doc = build_review(cycle_of(2021).id)
     assert (doc.municipality, doc.archive_reference, doc.date_text) == (
