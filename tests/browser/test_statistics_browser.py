@@ -39,9 +39,10 @@ def watched(page: Page) -> Page:
 
 def check_charts(page: Page) -> None:
     charts = page.evaluate(CHARTS_JS)
-    # the demo gives no costs: its three cost charts (kind, portfolio, trend) are a sentence each
+    # A chart with nothing to show is a sentence instead: the demo gives no costs, but the
+    # browser tests before this one may have saved one (they share the database).
     empty = page.locator("section[data-chart] .stats-empty").count()
-    assert empty == 3 and len(charts) == page.locator("section[data-chart]").count() - empty >= 5
+    assert len(charts) == page.locator("section[data-chart]").count() - empty >= 5
     for chart in charts:
         assert chart["role"] == "img" and chart["label"], chart
         assert chart["width"] > 200 and chart["height"] > 100, chart
